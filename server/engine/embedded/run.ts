@@ -1,0 +1,636 @@
+/**
+ * One engine run: bpmn-engine is started or recovered from the instance's snapshot, driven until every path
+ * waits (user task, timer, message, job backoff) or ends, and what changed is collected for the store to
+ * commit in one transaction. Nothing here writes to the database.
+ */
+import { EventEmitter } from 'node:events';
+import { Engine as BpmnEngine } from 'bpmn-engine';
+import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
+import type { Clock } from '../../clock.ts';
+import { BpmnError, type Job, type Variables, type Worker, type WorkerOptions } from '../port.ts';
+import { ISOInterval, getDate } from '@0dep/piso';
+import { evalFeel, isFeel, FeelError } from './feel.ts';
+import type { CompiledModel, ElementInfo } from './model.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Api = any;
+
+/** Names bpmn-engine puts into process variables from its start message: never user data. */
+const ENGINE_VARIABLE_NAMES = ['fields', 'content', 'properties'];
+export const RESERVED_VARIABLE_NAMES = new Set(ENGINE_VARIABLE_NAMES);
+
+const DEFAULT_RETRIES = 3;
+const BACKOFF_BASE_MS = 1_000;
+const BACKOFF_MAX_MS = 5 * 60_000;
+
+export interface JobRecord {
+  id: string;
+  elementId: string;
+  executionId: string;
+  type: string;
+  retries: number;
+  state: 'pending' | 'failed';
+  nextAttemptAt: Date | null;
+  errorMessage: string | null;
+}
+
+export interface OpenTaskRef {
+  id: string;
+  executionId: string;
+  elementId: string;
+}
+
+export interface NewTask {
+  executionId: string;
+  elementId: string;
+  name: string | null;
+  formId: string | null;
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueAt: Date | null;
+  followUpAt: Date | null;
+  headers: Record<string, string>;
+}
+
+export interface TimerRecord {
+  executionId: string;
+  elementId: string;
+  dueAt: Date;
+}
+
+export interface SubscriptionRecord {
+  executionId: string;
+  elementId: string;
+  messageName: string;
+  correlationKey: string;
+}
+
+export interface NewIncident {
+  elementId: string;
+  type: 'JOB_NO_RETRIES' | 'UNHANDLED_ERROR_EVENT';
+  message: string;
+  jobType: string | null;
+  jobId: string;
+}
+
+export interface HistoryRecord {
+  elementId: string;
+  elementType: string;
+  name: string | null;
+  event: 'started' | 'completed' | 'canceled' | 'error';
+  at: Date;
+  actor: string | null;
+  detail: string | null;
+}
+
+export interface RunInput {
+  instanceId: string;
+  bpmnProcessId: string;
+  businessKey: string | null;
+  model: CompiledModel;
+  clock: Clock;
+  workers: Map<string, { fn: Worker; options: WorkerOptions }>;
+  log: (msg: string, data?: Record<string, unknown>) => void;
+  /** Absent for a new instance. */
+  snapshot?: unknown;
+  counters?: Record<string, number>;
+  openTasks?: OpenTaskRef[];
+  timers?: TimerRecord[];
+  jobs?: JobRecord[];
+}
+
+export interface RunResult {
+  snapshot: unknown;
+  variables: Variables;
+  counters: Record<string, number>;
+  ended: boolean;
+  activeElements: { elementId: string; elementType: string; name: string | null }[];
+  newTasks: NewTask[];
+  completedTasks: { executionId: string; actor: string }[];
+  canceledTasks: string[];
+  timers: TimerRecord[];
+  subscriptions: SubscriptionRecord[];
+  jobs: JobRecord[];
+  resolvedJobIds: string[];
+  incidents: NewIncident[];
+  history: HistoryRecord[];
+  firedTimers: string[];
+}
+
+/** A failure of the model at run time (no matching gateway condition, bad FEEL, …): nothing is saved. */
+export class EngineRunError extends Error {
+  constructor(
+    readonly elementId: string | null,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineRunError';
+  }
+}
+
+export class InstanceRun {
+  private engine: any;
+  private listener = new EventEmitter();
+  private waits = new Map<string, { api: Api; elementId: string; kind: 'user' | 'message' }>();
+  private pending = 0;
+  private pendingZero: (() => void)[] = [];
+  private failure: EngineRunError | null = null;
+  private ended = false;
+  private counters: Record<string, number>;
+  private readonly openTasks: Map<string, OpenTaskRef>;
+  private readonly knownTimers: Map<string, TimerRecord>;
+  private readonly activeTimers = new Map<string, TimerRecord>();
+  private readonly jobs: Map<string, JobRecord>;
+  private readonly resolvedJobIds: string[] = [];
+  private readonly newTasks = new Map<string, NewTask>();
+  private readonly completedTasks: { executionId: string; actor: string }[] = [];
+  private readonly canceledTasks: string[] = [];
+  private readonly signaled = new Map<string, string>();
+  private readonly incidents: NewIncident[] = [];
+  private readonly history: HistoryRecord[] = [];
+  private readonly firedTimers: string[] = [];
+  private readonly subscriptions = new Map<string, SubscriptionRecord>();
+
+  constructor(private readonly input: RunInput) {
+    this.counters = { ...(input.counters ?? {}) };
+    this.openTasks = new Map((input.openTasks ?? []).map((t) => [t.executionId, t]));
+    this.knownTimers = new Map((input.timers ?? []).map((t) => [t.executionId, t]));
+    this.jobs = new Map((input.jobs ?? []).map((j) => [j.id, j]));
+    this.wireListener();
+    this.engine = new BpmnEngine({
+      name: input.instanceId,
+      sourceContext: input.model.sourceContext,
+      moddleOptions: { zeebe: zeebeSchema },
+      extensions: { zeebe: (activity: any) => this.extension(activity) },
+      expressions: this.expressions(),
+      timers: this.timers(),
+      settings: { enableDummyService: false },
+    } as any);
+    this.engine.on('error', (err: Error) => this.fail(null, err));
+  }
+
+  // ---- driving ------------------------------------------------------------------------------------------
+
+  async start(variables: Variables): Promise<void> {
+    await this.engine.execute({ listener: this.listener, variables: { ...variables } });
+    this.stripEngineVariables();
+    await this.settle();
+  }
+
+  async resume(): Promise<void> {
+    this.engine.recover(this.input.snapshot);
+    await this.engine.resume({ listener: this.listener });
+    await this.settle();
+  }
+
+  /** Completes a waiting user task with its variables (already validated by the caller). */
+  async completeUserTask(executionId: string, variables: Variables, actor: string): Promise<boolean> {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'user') return false;
+    const info = this.info(wait.elementId);
+    this.applyOutputs(info, variables, wait.api.content);
+    this.signaled.set(executionId, actor);
+    this.completedTasks.push({ executionId, actor });
+    wait.api.signal({ ...variables });
+    await this.settle();
+    return true;
+  }
+
+  /** Delivers a message to a waiting catch event; false when this instance does not wait for it. */
+  async deliverMessage(executionId: string, variables: Variables): Promise<boolean> {
+    const wait = this.waits.get(executionId);
+    if (!wait || wait.kind !== 'message') return false;
+    this.applyOutputs(this.info(wait.elementId), variables);
+    wait.api.signal({ ...variables });
+    await this.settle();
+    return true;
+  }
+
+  async cancel(): Promise<void> {
+    const defs = await this.engine.getDefinitions();
+    for (const def of defs) for (const proc of def.getRunningProcesses()) proc.getApi().discard();
+    await this.settle();
+    this.ended = true;
+  }
+
+  waitingMessages(): SubscriptionRecord[] {
+    return [...this.subscriptions.values()];
+  }
+
+  async result(): Promise<RunResult> {
+    if (this.failure) throw this.failure;
+    const postponed: Api[] = this.ended ? [] : (this.engine.execution?.getPostponed() ?? []);
+    const raw = await this.engine.getState();
+    // The model is supplied from the deployment on recovery; keeping it out of the snapshot halves its size.
+    for (const d of raw.definitions ?? []) delete d.source;
+    const result: RunResult = {
+      snapshot: raw,
+      variables: this.variables(),
+      counters: this.counters,
+      ended: this.ended,
+      activeElements: postponed.map((a) => ({ elementId: a.id, elementType: a.type, name: a.name ?? null })),
+      newTasks: [...this.newTasks.values()],
+      completedTasks: this.completedTasks,
+      canceledTasks: this.canceledTasks,
+      timers: this.ended ? [] : [...this.activeTimers.values()],
+      subscriptions: this.ended ? [] : [...this.subscriptions.values()],
+      jobs: this.ended ? [] : [...this.jobs.values()],
+      resolvedJobIds: this.resolvedJobIds,
+      incidents: this.incidents,
+      history: this.history,
+      firedTimers: this.firedTimers,
+    };
+    await this.dispose();
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      if (this.engine.execution && !this.ended) await this.engine.stop();
+    } catch {
+      /* stopping a failed engine may throw; it is dropped anyway */
+    }
+    this.listener.removeAllListeners();
+    this.engine.removeAllListeners();
+  }
+
+  /** Waits until no worker call or timer callback is outstanding and the engine has nothing queued. */
+  private async settle(): Promise<void> {
+    for (;;) {
+      if (this.pending > 0) await new Promise<void>((r) => this.pendingZero.push(r));
+      await new Promise((r) => setImmediate(r));
+      if (this.pending === 0) break;
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.pending++;
+    return p.finally(() => {
+      this.pending--;
+      if (this.pending === 0) this.pendingZero.splice(0).forEach((r) => r());
+    });
+  }
+
+  private fail(elementId: string | null, err: unknown): void {
+    if (this.failure) return;
+    const e = err as { message?: string; source?: { content?: { id?: string } }; inner?: Error };
+    const id = elementId ?? e?.source?.content?.id ?? null;
+    const message = (e?.inner instanceof FeelError ? e.inner.message : e?.message) ?? String(err);
+    this.failure = new EngineRunError(id, id ? `${id}: ${message}` : message);
+  }
+
+  // ---- variables -----------------------------------------------------------------------------------------
+
+  private liveEnvironment(): any {
+    const defs = this.engine.execution?.definitions ?? [];
+    for (const def of defs) {
+      const running = def.getRunningProcesses?.() ?? [];
+      if (running[0]) return running[0].environment;
+    }
+    for (const def of defs) {
+      const procs = def.getProcesses?.() ?? [];
+      if (procs[0]) return procs[0].environment;
+    }
+    return null;
+  }
+
+  private stripEngineVariables(): void {
+    const env = this.liveEnvironment();
+    if (!env) return;
+    for (const k of ENGINE_VARIABLE_NAMES) delete env.variables[k];
+  }
+
+  private variables(): Variables {
+    const env = this.liveEnvironment();
+    const vars: Variables = { ...(env?.variables ?? {}) };
+    for (const k of ENGINE_VARIABLE_NAMES) delete vars[k];
+    return vars;
+  }
+
+  private setVariables(vars: Variables): void {
+    const env = this.liveEnvironment();
+    if (env) Object.assign(env.variables, vars);
+  }
+
+  /** Zeebe output semantics: with output mappings only the mapped targets reach the process, else everything. */
+  private applyOutputs(info: ElementInfo, local: Variables, content?: any): void {
+    if (info.loop && content && !content.isRootScope) {
+      // A multi-instance iteration: its variables stay local; only outputElement reaches outputCollection[index].
+      const { outputCollection, outputElement } = info.loop;
+      if (!outputCollection) return;
+      const scope = { ...this.variables(), ...this.loopLocals({ content }), ...local };
+      const value = outputElement ? evalFeel(outputElement, scope) : null;
+      const env = this.liveEnvironment();
+      const current = Array.isArray(env?.variables[outputCollection]) ? [...env.variables[outputCollection]] : [];
+      current[content.index ?? current.length] = value;
+      this.setVariables({ [outputCollection]: current });
+      return;
+    }
+    if (!info.outputs.length) {
+      this.setVariables(local);
+      return;
+    }
+    const scope = { ...this.variables(), ...local };
+    const out: Variables = {};
+    for (const m of info.outputs) out[m.target] = evalFeel(m.source, { ...scope, ...out });
+    this.setVariables(out);
+  }
+
+  private inputScope(info: ElementInfo, extra: Variables = {}): Variables {
+    const scope: Variables = { ...this.variables(), ...extra };
+    for (const m of info.inputs) scope[m.target] = evalFeel(m.source, scope);
+    return scope;
+  }
+
+  private info(elementId: string): ElementInfo {
+    const info = this.input.model.elements.get(elementId);
+    if (!info) throw new EngineRunError(elementId, `element ${elementId} is not in the deployed model`);
+    return info;
+  }
+
+  // ---- bpmn-engine plug-ins ------------------------------------------------------------------------------
+
+  private expressions() {
+    return {
+      isExpression: (text: unknown) => isFeel(text),
+      hasExpression: (text: unknown) => isFeel(text),
+      resolveExpression: (expression: unknown, context: any) => {
+        if (!isFeel(expression)) return expression;
+        const vars = { ...(context?.environment?.variables ?? {}), ...this.loopLocals(context) };
+        for (const k of ENGINE_VARIABLE_NAMES) delete vars[k];
+        return evalFeel(expression, vars);
+      },
+    };
+  }
+
+  /** Inside a multi-instance body, the element variable (zeebe inputElement) is visible to FEEL. */
+  private loopLocals(context: any): Variables {
+    const content = context?.content;
+    const id = content?.id;
+    if (!id || content?.isRootScope) return {};
+    const loop = this.input.model.elements.get(id)?.loop;
+    if (!loop?.inputElement || !(loop.inputElement in content)) return {};
+    return { [loop.inputElement]: content[loop.inputElement], loopCounter: (content.index ?? 0) + 1 };
+  }
+
+  private timers() {
+    const run = this;
+    const clearTimeout = (ref: any) => {
+      if (ref?.executionId) run.activeTimers.delete(ref.executionId);
+    };
+    return {
+      get executing() {
+        return [];
+      },
+      setTimeout: (cb: () => void, _delay: number) => ({ cb }),
+      clearTimeout,
+      register(owner: any) {
+        return {
+          setTimeout(cb: (...args: unknown[]) => void, delay: number, ...args: unknown[]) {
+            const executionId: string = owner.executionId;
+            const known = run.knownTimers.get(executionId);
+            const dueAt = known?.dueAt ?? run.timerDue(owner, delay);
+            const rec: TimerRecord = { executionId, elementId: owner.id, dueAt };
+            run.activeTimers.set(executionId, rec);
+            const ref = { executionId };
+            if (dueAt.getTime() <= run.input.clock.now().getTime()) {
+              // Due: fire after the engine has finished registering it (never re-entrantly).
+              run.track(new Promise<void>((resolve) => setImmediate(resolve))).then(() => {
+                if (!run.activeTimers.has(executionId)) return;
+                run.activeTimers.delete(executionId);
+                run.knownTimers.delete(executionId);
+                run.firedTimers.push(executionId);
+                try {
+                  cb(...args);
+                } catch (err) {
+                  run.fail(owner.id, err);
+                }
+              });
+            }
+            return ref;
+          },
+          clearTimeout,
+        };
+      },
+    };
+  }
+
+  /** When a new timer is due by the injected clock (bpmn-engine itself computes with the real clock). */
+  timerDue(owner: any, delay: number): Date {
+    const now = this.input.clock.now();
+    const type: string | undefined = owner.timerType;
+    const value = type ? owner[type] : undefined;
+    try {
+      if (type === 'timeDate' && value) return getDate(String(value));
+      if ((type === 'timeDuration' || type === 'timeCycle') && value) return new ISOInterval(String(value)).parse().getExpireAt(now, now);
+    } catch {
+      /* fall back to the engine's own delay */
+    }
+    return new Date(now.getTime() + Math.max(0, delay));
+  }
+
+  private extension(activity: any) {
+    const info = this.input.model.elements.get(activity.id);
+    if (info?.taskType && activity.behaviour) {
+      const run = this;
+      activity.behaviour.Service = function ZeebeJobService() {
+        return { execute: (msg: any, cb: (err: unknown, out?: unknown) => void) => run.executeJob(info, msg, cb) };
+      };
+    }
+    return { activate() {}, deactivate() {} };
+  }
+
+  private wireListener(): void {
+    const l = this.listener;
+    const now = () => this.input.clock.now();
+    const record = (api: Api, event: HistoryRecord['event'], actor: string | null = null, detail: string | null = null) => {
+      if (!api?.id || api.type === 'bpmn:SequenceFlow' || api.type === 'bpmn:Process') return;
+      if (api.content?.isMultiInstance && api.content?.isRootScope === false) return;
+      this.history.push({ elementId: api.id, elementType: api.type, name: api.name ?? null, event, at: now(), actor, detail });
+    };
+    l.on('activity.start', (api: Api) => {
+      if (api.fields?.redelivered) return;
+      record(api, 'started');
+    });
+    l.on('activity.end', (api: Api) => {
+      const execId = api.content?.executionId;
+      const actor = execId ? (this.signaled.get(execId) ?? null) : null;
+      record(api, 'completed', actor);
+      this.closeElement(api, false);
+    });
+    l.on('activity.discard', (api: Api) => {
+      record(api, 'canceled');
+      this.closeElement(api, true);
+    });
+    l.on('activity.leave', (api: Api) => this.closeElement(api, true));
+    l.on('wait', (api: Api) => this.onWait(api));
+    l.on('process.end', () => {
+      this.ended = true;
+    });
+    l.on('process.error', (api: Api) => this.fail(api?.id ?? null, api?.content?.error ?? new Error('process error')));
+    l.on('activity.error', (api: Api) => {
+      // A caught error is normal flow; an uncaught one becomes process.error.
+      record(api, 'error', null, api.content?.error?.message ?? null);
+    });
+  }
+
+  private closeElement(api: Api, canceled: boolean): void {
+    const execId: string | undefined = api.content?.executionId;
+    if (!execId) return;
+    const wait = this.waits.get(execId);
+    if (wait) {
+      this.waits.delete(execId);
+      if (wait.kind === 'user' && canceled && !this.signaled.has(execId)) {
+        if (this.newTasks.has(execId)) this.newTasks.delete(execId);
+        else if (this.openTasks.has(execId)) this.canceledTasks.push(execId);
+      }
+    }
+    this.subscriptions.delete(execId);
+  }
+
+  private onWait(api: Api): void {
+    const execId: string = api.executionId ?? api.content?.executionId;
+    const info = this.input.model.elements.get(api.id);
+    if (!info) return;
+    if (api.type === 'bpmn:UserTask') {
+      if (api.content?.isRootScope && info.loop) return;
+      this.waits.set(execId, { api, elementId: api.id, kind: 'user' });
+      if (this.openTasks.has(execId) || this.newTasks.has(execId)) return;
+      try {
+        this.newTasks.set(execId, this.describeTask(info, execId, api));
+      } catch (err) {
+        this.fail(api.id, err);
+      }
+      return;
+    }
+    if (info.message) {
+      this.waits.set(execId, { api, elementId: api.id, kind: 'message' });
+      try {
+        const key = info.message.correlationKey ? evalFeel(info.message.correlationKey, this.variables()) : null;
+        if (key === null || key === undefined || key === '') {
+          throw new EngineRunError(api.id, `correlation key ${info.message.correlationKey} evaluated to nothing`);
+        }
+        this.subscriptions.set(execId, { executionId: execId, elementId: api.id, messageName: info.message.name, correlationKey: String(key) });
+      } catch (err) {
+        this.fail(api.id, err);
+      }
+    }
+  }
+
+  private describeTask(info: ElementInfo, executionId: string, api: Api): NewTask {
+    const u = info.userTask ?? {};
+    const scope = this.inputScope(info, this.loopLocals({ content: api.content }));
+    const list = (v: string | undefined): string[] => {
+      if (!v) return [];
+      const r = evalFeel(v, scope);
+      const arr = Array.isArray(r) ? r : String(r ?? '').split(',');
+      return arr.map((x) => String(x).trim()).filter(Boolean);
+    };
+    const date = (v: string | undefined, what: string): Date | null => {
+      if (!v) return null;
+      const r = evalFeel(v, scope);
+      if (r === null || r === undefined || r === '') return null;
+      const d = new Date(String(r));
+      if (Number.isNaN(d.getTime())) throw new EngineRunError(info.id, `${what} ${v} is not a date-time (got ${JSON.stringify(r)})`);
+      return d;
+    };
+    const assignee = u.assignee ? String(evalFeel(u.assignee, scope) ?? '').trim() || null : null;
+    return {
+      executionId,
+      elementId: info.id,
+      name: info.name,
+      formId: u.formId ?? null,
+      assignee,
+      candidateGroups: list(u.candidateGroups),
+      candidateUsers: list(u.candidateUsers),
+      dueAt: date(u.dueDate, 'due date'),
+      followUpAt: date(u.followUpDate, 'follow-up date'),
+      headers: info.headers,
+    };
+  }
+
+  // ---- jobs ----------------------------------------------------------------------------------------------
+
+  private executeJob(info: ElementInfo, msg: any, cb: (err: unknown, out?: unknown) => void): void {
+    const redelivered = Boolean(msg.fields?.redelivered);
+    if (!redelivered) this.counters[info.id] = (this.counters[info.id] ?? 0) + 1;
+    const n = this.counters[info.id] ?? 1;
+    // Stable across a crash before commit: the re-run from the same snapshot computes the same key.
+    const jobId = `${this.input.instanceId}:${info.id}:${n}`;
+    const executionId: string = msg.content?.executionId ?? '';
+    const existing = this.jobs.get(jobId);
+    const now = this.input.clock.now();
+    if (existing?.state === 'failed') return; // incident open: wait for a retry
+    if (existing?.state === 'pending' && existing.nextAttemptAt && existing.nextAttemptAt > now) return; // backoff
+
+    const registered = this.input.workers.get(info.taskType!);
+    const retries = existing?.retries ?? info.retries ?? registered?.options.retries ?? DEFAULT_RETRIES;
+    let scope: Variables;
+    try {
+      scope = this.inputScope(info, this.loopLocals({ content: msg.content }));
+    } catch (err) {
+      this.fail(info.id, err);
+      return;
+    }
+    const job: Job = {
+      key: jobId,
+      type: info.taskType!,
+      instanceId: this.input.instanceId,
+      bpmnProcessId: this.input.bpmnProcessId,
+      elementId: info.id,
+      businessKey: this.input.businessKey,
+      variables: scope,
+      headers: { ...info.headers },
+      retries,
+    };
+    const ctx = {
+      now: () => this.input.clock.now(),
+      log: (m: string, data?: Record<string, unknown>) => this.input.log(m, { jobId, type: job.type, ...data }),
+    };
+    this.track(
+      (async () => {
+        if (!registered) throw new Error(`no worker registered for task type "${info.taskType}"`);
+        return registered.fn(job, ctx);
+      })(),
+    ).then(
+      (out) => {
+        if (existing) this.resolvedJobIds.push(jobId);
+        this.jobs.delete(jobId);
+        try {
+          const vars = out && typeof out === 'object' ? (out as Variables) : {};
+          this.applyOutputs(info, vars, msg.content);
+          cb(null, vars);
+        } catch (err) {
+          this.fail(info.id, err);
+        }
+      },
+      (err) => {
+        if (err instanceof BpmnError) {
+          if (info.catchableErrors.has(err.code) || info.catchableErrors.has('*')) {
+            if (existing) this.resolvedJobIds.push(jobId);
+            this.jobs.delete(jobId);
+            this.setVariables(err.variables);
+            cb(Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' }));
+            return;
+          }
+          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: `BPMN error ${err.code}: ${err.message}` });
+          this.incidents.push({ elementId: info.id, type: 'UNHANDLED_ERROR_EVENT', message: `BPMN error "${err.code}" is not caught by any boundary event: ${err.message}`, jobType: job.type, jobId });
+          return;
+        }
+        const left = retries - 1;
+        const message = (err as Error)?.message ?? String(err);
+        this.input.log('job failed', { jobId, type: job.type, retriesLeft: left, error: message });
+        if (left > 0) {
+          const attempt = Math.max(1, (info.retries ?? DEFAULT_RETRIES) - left);
+          const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: left, state: 'pending', nextAttemptAt: new Date(this.input.clock.now().getTime() + delay), errorMessage: message.slice(0, 2000) });
+        } else {
+          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: message.slice(0, 2000) });
+          this.incidents.push({ elementId: info.id, type: 'JOB_NO_RETRIES', message: `job "${job.type}" failed and has no retries left: ${message}`.slice(0, 2000), jobType: job.type, jobId });
+        }
+      },
+    );
+  }
+}
