@@ -142,6 +142,8 @@ export type Worker = (job: Job, ctx: WorkerContext) => Promise<Variables | void>
 export interface WorkerOptions {
   /** Used when the model gives no `zeebe:taskDefinition retries`. */
   retries?: number;
+  /** A call that takes longer fails (and is retried): a hung worker must not hold its instance forever. */
+  timeoutMs?: number;
 }
 
 /** Thrown by a worker to trigger an error boundary event with this error code. */

@@ -6,7 +6,9 @@ import { expect } from 'chai';
 import { BpmnError } from '../../server/engine/port.ts';
 import { AppError } from '../../server/errors.ts';
 import { Task } from '../../server/engine/task-projection.ts';
-import { fixture, harness, type Harness } from './harness.ts';
+import { openDatabase } from '../../server/db.ts';
+import { createEngine } from '../../server/engine/index.ts';
+import { fixture, harness, testFormsDir, type Harness } from './harness.ts';
 
 async function rejects(p: Promise<unknown>): Promise<AppError> {
   try {
@@ -130,10 +132,39 @@ describe('embedded engine', function () {
       expect(ok).to.have.length(1);
       expect(failed).to.have.length(1);
       expect(failed[0]!.reason.status).to.equal(409);
+      // The instance reflects exactly the winner's decision: approve → finance task, return → ended.
+      const winner = (await Task.findByPk(task!.id))!.completedBy;
       const open = await h.openTasks(inst.instanceId);
-      expect(open.map((t) => t.elementId)).to.deep.equal(['finance']);
+      expect(open.map((t) => t.elementId)).to.deep.equal(winner === 'u1' ? ['finance'] : []);
       const view = await h.engine.getInstance(inst.instanceId);
-      expect(view!.variables.deptDecision).to.equal('approve');
+      expect(view!.variables.deptDecision).to.equal(winner === 'u1' ? 'approve' : 'return');
+    });
+
+    it('refuses the second of two completions from two engine processes on one database (revision check)', async () => {
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'approval', variables: { amountFen: 1 } });
+      const [task] = await h.openTasks(inst.instanceId);
+      const db2 = await openDatabase(h.tdb.url);
+      const other = createEngine({ db: db2, clock: h.clock, formsDir: testFormsDir });
+      other.registerWorker('calc', () => ({}));
+      other.registerWorker('budget-check', () => ({}));
+      try {
+        const results = await Promise.allSettled([
+          h.engine.completeUserTask({ taskId: task!.id, variables: { decision: 'approve' }, actor: 'u1' }),
+          other.completeUserTask({ taskId: task!.id, variables: { decision: 'return' }, actor: 'u2' }),
+        ]);
+        const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(1);
+        expect(failed).to.have.length(1);
+        expect(failed[0]!.reason.status).to.equal(409);
+        const done = await Task.findByPk(task!.id);
+        const view = await h.engine.getInstance(inst.instanceId);
+        // The instance reflects exactly the winner's decision.
+        expect(view!.variables.deptDecision).to.equal(done!.completedBy === 'u1' ? 'approve' : 'return');
+        expect(view!.state).to.equal(done!.completedBy === 'u1' ? 'active' : 'completed');
+      } finally {
+        await other.stop();
+        await db2.close();
+      }
     });
 
     it('claims, refuses a claim of a claimed task, and lets only the assignee unclaim', async () => {
@@ -175,10 +206,13 @@ describe('embedded engine', function () {
       expect(n!.name).to.equal('财政股审核');
     });
 
-    it('refuses engine-reserved variable names', async () => {
-      const err = await rejects(h.engine.startInstance({ bpmnProcessId: 'approval', variables: { content: 1 } }));
-      expect(err.status).to.equal(422);
-      expect(err.details[0]!.path).to.equal('variables.content');
+    it('keeps process variables in one scope that sub-processes see (Zeebe semantics)', async () => {
+      await h.engine.deploy({ xml: fixture('parallel-xor-wrapped.bpmn'), resourceName: 'pxw.bpmn' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'parallelXorWrapped', variables: { decision: 'approve' } });
+      const a1 = (await h.openTasks(inst.instanceId)).find((t) => t.elementId === 'a1')!;
+      // completed without variables: the split inside the sub-process sees the process variable set at start
+      await h.engine.completeUserTask({ taskId: a1.id, variables: {}, actor: 'x' });
+      expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId).sort()).to.deep.equal(['a2', 'b']);
     });
   });
 
@@ -210,6 +244,15 @@ describe('embedded engine', function () {
       expect(view!.state).to.equal('completed');
       expect(view!.variables).to.include({ budgetOk: true });
       expect((await h.engine.listIncidents({ state: 'open' }))).to.have.length(0);
+    });
+
+    it('fails a worker call that exceeds its time limit like any failure (retry, then incident)', async () => {
+      h.engine.registerWorker('slow', () => new Promise(() => undefined), { timeoutMs: 30, retries: 1 });
+      await h.engine.deploy({ xml: fixture('errors.bpmn').replace('id="errors"', 'id="slowp"').replace('type="budget-check" retries="3"', 'type="slow"'), resourceName: 's.bpmn' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'slowp' });
+      const [incident] = await h.engine.listIncidents({ instanceId: inst.instanceId });
+      expect(incident).to.include({ type: 'JOB_NO_RETRIES', jobType: 'slow' });
+      expect(incident!.message).to.match(/timed out after 30 ms/);
     });
 
     it('routes a BPMN error thrown by a worker to the error boundary event', async () => {
@@ -310,6 +353,25 @@ describe('embedded engine', function () {
       await h.engine.completeUserTask({ taskId: open.find((t) => t.elementId === 'b')!.id, variables: {}, actor: 'x' });
       expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId)).to.deep.equal(['a']);
       await h.engine.completeUserTask({ taskId: open.find((t) => t.elementId === 'a')!.id, variables: {}, actor: 'y' });
+      expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId)).to.deep.equal(['c']);
+    });
+
+    it('refuses an exclusive split inside a parallel block (bpmn-engine 25 joins too early) and runs the wrapped form right', async () => {
+      const err = await rejects(h.engine.deploy({ xml: fixture('parallel-xor.bpmn'), resourceName: 'px.bpmn' }));
+      expect(err.status).to.equal(422);
+      expect(err.details[0]).to.deep.include({ path: 'split' });
+      expect(err.details[0]!.reason).to.match(/wrap this split and its merge in an embedded sub-process/);
+
+      await h.engine.deploy({ xml: fixture('parallel-xor-wrapped.bpmn'), resourceName: 'pxw.bpmn' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'parallelXorWrapped' });
+      const open = await h.openTasks(inst.instanceId);
+      expect(open.map((t) => t.elementId).sort()).to.deep.equal(['a1', 'b']);
+      await h.engine.completeUserTask({ taskId: open.find((t) => t.elementId === 'b')!.id, variables: {}, actor: 'x' });
+      await h.engine.completeUserTask({ taskId: open.find((t) => t.elementId === 'a1')!.id, variables: { decision: 'approve' }, actor: 'x' });
+      // The join waits for the sub-process: only a2 is open (the unwrapped model would also open c here).
+      const after = await h.openTasks(inst.instanceId);
+      expect(after.map((t) => t.elementId)).to.deep.equal(['a2']);
+      await h.engine.completeUserTask({ taskId: after[0]!.id, variables: {}, actor: 'x' });
       expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId)).to.deep.equal(['c']);
     });
 

@@ -15,7 +15,7 @@ import type {
   InstanceRef, InstanceView, PublishMessageRequest, PublishResult, StartRequest, Variables, Worker, WorkerOptions,
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from './model.ts';
-import { EngineRunError, InstanceRun, RESERVED_VARIABLE_NAMES, type RunResult } from './run.ts';
+import { EngineRunError, InstanceRun, type RunResult } from './run.ts';
 import { change, EngineStore, parseJson, type InstanceRow } from './store.ts';
 import { newKey } from './keys.ts';
 
@@ -352,6 +352,7 @@ export class EmbeddedEngine implements Engine {
       workers: this.workers,
       log: (msg, data) => this.log(msg, { instanceId: instance.id, ...data }),
       snapshot: instance.engineState ? JSON.parse(instance.engineState) : undefined,
+      variables: parseJson(instance.variables, {}),
       counters: parseJson(instance.counters, {}),
       ...ctx,
     });
@@ -444,11 +445,9 @@ function toRef(row: InstanceRow, result?: RunResult): InstanceRef {
   };
 }
 
-/** Variables cross the port as a JSON object; engine-reserved names are refused. */
+/** Variables cross the port as a JSON object; a deep copy keeps callers from mutating engine state. */
 function checkVariables(vars: Variables): Variables {
   if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw validationFailed('variables 必须是 JSON 对象', [{ path: 'variables', reason: 'must be an object' }]);
-  const bad = Object.keys(vars).filter((k) => RESERVED_VARIABLE_NAMES.has(k));
-  if (bad.length) throw validationFailed('变量名被引擎保留 (reserved variable names)', bad.map((k) => ({ path: `variables.${k}`, reason: 'reserved by the engine' })));
   return JSON.parse(JSON.stringify(vars)) as Variables;
 }
 

@@ -94,6 +94,7 @@ export async function compileModel(xml: string, opts: ModelCheckOptions): Promis
   }
   const elements = new Map<string, ElementInfo>();
   collect(proc, elements, problems, opts, []);
+  checkParallelJoins(proc, problems);
   if (problems.length) throw new ModelError(problems);
 
   const moddleContext = await moddle.fromXML(xml.trim());
@@ -129,6 +130,7 @@ function collect(
   enclosingCatches: Set<string>[],
 ): void {
   const flowElements: ModdleElement[] = container.flowElements ?? [];
+  const graph = flowGraph(container);
   const boundaries = flowElements.filter((e) => e.$type === 'bpmn:BoundaryEvent');
   for (const el of flowElements) {
     const id = el.id!;
@@ -165,8 +167,9 @@ function collect(
         if (!Number.isInteger(r) || r < 0 || r > 100) problems.push({ path, reason: `retries "${taskDef.retries}" must be an integer 0..100` });
         else info.retries = r;
       }
-      for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) info.headers[h.key] = h.value;
     }
+    // Task headers are static key/values on service and user tasks alike (Camunda 8).
+    for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) info.headers[h.key] = h.value;
     if (el.$type === 'bpmn:UserTask') {
       if (!ext(el, 'zeebe:UserTask')) problems.push({ path, reason: 'user task must be a Camunda user task (<zeebe:userTask/>)' });
       const a = ext(el, 'zeebe:AssignmentDefinition');
@@ -221,7 +224,7 @@ function collect(
       checkFeel(`${path}.condition`, body, problems);
     }
     if (el.$type === 'bpmn:ExclusiveGateway' || el.$type === 'bpmn:InclusiveGateway') {
-      const outgoing: ModdleElement[] = el.outgoing ?? [];
+      const outgoing = graph.outgoing(el);
       if (outgoing.length > 1) {
         for (const f of outgoing) {
           if (!f.conditionExpression && el.default?.id !== f.id) {
@@ -245,6 +248,50 @@ function collect(
       collect(el, out, problems, opts, [...enclosingCatches, info.catchableErrors]);
     }
   }
+}
+
+/**
+ * bpmn-engine 25 (the only version on the registry here) joins a parallel block too early when one branch holds
+ * an exclusive/inclusive split and the other branch finishes first. Such models are refused with the fix:
+ * wrap the split and its merge in an embedded sub-process (which runs correctly; see the engine tests).
+ */
+function checkParallelJoins(scope: ModdleElement, problems: ErrorDetail[]): void {
+  const elements: ModdleElement[] = scope.flowElements ?? [];
+  const { incoming, outgoing } = flowGraph(scope);
+  const isParallelJoin = (e: ModdleElement) => e.$type === 'bpmn:ParallelGateway' && incoming(e).length > 1;
+  for (const fork of elements) {
+    if (fork.$type !== 'bpmn:ParallelGateway' || outgoing(fork).length < 2) continue;
+    const seen = new Set<string>();
+    const splits: ModdleElement[] = [];
+    let reachesJoin = false;
+    const queue: ModdleElement[] = outgoing(fork).map((f) => f.targetRef);
+    while (queue.length) {
+      const el = queue.shift()!;
+      if (!el?.id || seen.has(el.id)) continue;
+      seen.add(el.id);
+      if (isParallelJoin(el)) {
+        reachesJoin = true;
+        continue;
+      }
+      if ((el.$type === 'bpmn:ExclusiveGateway' || el.$type === 'bpmn:InclusiveGateway') && outgoing(el).length > 1) splits.push(el);
+      for (const f of outgoing(el)) queue.push(f.targetRef);
+    }
+    if (reachesJoin) {
+      for (const sp of splits) {
+        problems.push({ path: sp.id!, reason: `gateway inside the parallel block opened at ${fork.id}: the embedded engine would join too early; wrap this split and its merge in an embedded sub-process` });
+      }
+    }
+  }
+  for (const el of elements) if (el.$type === 'bpmn:SubProcess') checkParallelJoins(el, problems);
+}
+
+/** Sequence flows by source and target: `incoming`/`outgoing` are only filled when the XML lists them. */
+function flowGraph(scope: ModdleElement) {
+  const flows = (scope.flowElements ?? []).filter((e: ModdleElement) => e.$type === 'bpmn:SequenceFlow') as ModdleElement[];
+  return {
+    incoming: (el: ModdleElement) => flows.filter((f) => f.targetRef?.id === el.id),
+    outgoing: (el: ModdleElement) => flows.filter((f) => f.sourceRef?.id === el.id),
+  };
 }
 
 /** bpmn-elements iterates `collection`/`elementVariable`; Camunda 8 writes them in zeebe:loopCharacteristics. */

@@ -15,13 +15,10 @@ import type { CompiledModel, ElementInfo } from './model.ts';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Api = any;
 
-/** Names bpmn-engine puts into process variables from its start message: never user data. */
-const ENGINE_VARIABLE_NAMES = ['fields', 'content', 'properties'];
-export const RESERVED_VARIABLE_NAMES = new Set(ENGINE_VARIABLE_NAMES);
-
 const DEFAULT_RETRIES = 3;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
+const DEFAULT_WORKER_TIMEOUT_MS = 60_000;
 
 export interface JobRecord {
   id: string;
@@ -94,6 +91,8 @@ export interface RunInput {
   log: (msg: string, data?: Record<string, unknown>) => void;
   /** Absent for a new instance. */
   snapshot?: unknown;
+  /** The committed process variables of an existing instance. */
+  variables?: Variables;
   counters?: Record<string, number>;
   openTasks?: OpenTaskRef[];
   timers?: TimerRecord[];
@@ -138,6 +137,11 @@ export class InstanceRun {
   private failure: EngineRunError | null = null;
   private ended = false;
   private counters: Record<string, number>;
+  /**
+   * The process variables. Zeebe has one process scope that every element sees; bpmn-engine copies variables
+   * into each sub-process environment, so the run keeps them here and FEEL reads them from here.
+   */
+  private vars: Variables;
   private readonly openTasks: Map<string, OpenTaskRef>;
   private readonly knownTimers: Map<string, TimerRecord>;
   private readonly activeTimers = new Map<string, TimerRecord>();
@@ -154,6 +158,7 @@ export class InstanceRun {
 
   constructor(private readonly input: RunInput) {
     this.counters = { ...(input.counters ?? {}) };
+    this.vars = { ...(input.variables ?? {}) };
     this.openTasks = new Map((input.openTasks ?? []).map((t) => [t.executionId, t]));
     this.knownTimers = new Map((input.timers ?? []).map((t) => [t.executionId, t]));
     this.jobs = new Map((input.jobs ?? []).map((j) => [j.id, j]));
@@ -173,8 +178,8 @@ export class InstanceRun {
   // ---- driving ------------------------------------------------------------------------------------------
 
   async start(variables: Variables): Promise<void> {
-    await this.engine.execute({ listener: this.listener, variables: { ...variables } });
-    this.stripEngineVariables();
+    this.vars = { ...variables };
+    await this.engine.execute({ listener: this.listener });
     await this.settle();
   }
 
@@ -283,35 +288,12 @@ export class InstanceRun {
 
   // ---- variables -----------------------------------------------------------------------------------------
 
-  private liveEnvironment(): any {
-    const defs = this.engine.execution?.definitions ?? [];
-    for (const def of defs) {
-      const running = def.getRunningProcesses?.() ?? [];
-      if (running[0]) return running[0].environment;
-    }
-    for (const def of defs) {
-      const procs = def.getProcesses?.() ?? [];
-      if (procs[0]) return procs[0].environment;
-    }
-    return null;
-  }
-
-  private stripEngineVariables(): void {
-    const env = this.liveEnvironment();
-    if (!env) return;
-    for (const k of ENGINE_VARIABLE_NAMES) delete env.variables[k];
-  }
-
   private variables(): Variables {
-    const env = this.liveEnvironment();
-    const vars: Variables = { ...(env?.variables ?? {}) };
-    for (const k of ENGINE_VARIABLE_NAMES) delete vars[k];
-    return vars;
+    return { ...this.vars };
   }
 
   private setVariables(vars: Variables): void {
-    const env = this.liveEnvironment();
-    if (env) Object.assign(env.variables, vars);
+    Object.assign(this.vars, vars);
   }
 
   /** Zeebe output semantics: with output mappings only the mapped targets reach the process, else everything. */
@@ -322,8 +304,8 @@ export class InstanceRun {
       if (!outputCollection) return;
       const scope = { ...this.variables(), ...this.loopLocals({ content }), ...local };
       const value = outputElement ? evalFeel(outputElement, scope) : null;
-      const env = this.liveEnvironment();
-      const current = Array.isArray(env?.variables[outputCollection]) ? [...env.variables[outputCollection]] : [];
+      const existing = this.vars[outputCollection];
+      const current = Array.isArray(existing) ? [...existing] : [];
       current[content.index ?? current.length] = value;
       this.setVariables({ [outputCollection]: current });
       return;
@@ -358,9 +340,7 @@ export class InstanceRun {
       hasExpression: (text: unknown) => isFeel(text),
       resolveExpression: (expression: unknown, context: any) => {
         if (!isFeel(expression)) return expression;
-        const vars = { ...(context?.environment?.variables ?? {}), ...this.loopLocals(context) };
-        for (const k of ENGINE_VARIABLE_NAMES) delete vars[k];
-        return evalFeel(expression, vars);
+        return evalFeel(expression, { ...this.vars, ...this.loopLocals(context) });
       },
     };
   }
@@ -592,7 +572,18 @@ export class InstanceRun {
     this.track(
       (async () => {
         if (!registered) throw new Error(`no worker registered for task type "${info.taskType}"`);
-        return registered.fn(job, ctx);
+        const limit = registered.options.timeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS;
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          return await Promise.race([
+            Promise.resolve(registered.fn(job, ctx)),
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`worker "${job.type}" timed out after ${limit} ms`)), limit);
+            }),
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
       })(),
     ).then(
       (out) => {
