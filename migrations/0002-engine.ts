@@ -36,6 +36,7 @@ export async function up({ qi, dialect }: MigrationContext): Promise<void> {
     engine_state: text,
     active_elements: text,
     counters: text,
+    wait_state: text,
     has_incident: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     rev: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
     started_by: str(64),

@@ -19,7 +19,8 @@ async function rejects(p: Promise<unknown>): Promise<AppError> {
   throw new Error('expected a rejection');
 }
 
-describe('embedded engine', function () {
+// Every behaviour twice: with hot runs kept in memory between operations, and recovered from the database each time.
+for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ? 'hot runs cached' : 'every operation recovers from the database'})`, function () {
   let h: Harness;
   let calcCalls: unknown[];
   let budgetBehaviour: 'ok' | 'fail' | 'bpmn-error';
@@ -40,7 +41,7 @@ describe('embedded engine', function () {
         if (budgetBehaviour === 'bpmn-error') throw new BpmnError('BUDGET_EXCEEDED', '超出预算', { overBy: 100 });
         return { budgetOk: true };
       });
-    });
+    }, { hotInstances });
   });
   afterEach(() => h.close());
 
@@ -161,6 +162,28 @@ describe('embedded engine', function () {
         // The instance reflects exactly the winner's decision.
         expect(view!.variables.deptDecision).to.equal(done!.completedBy === 'u1' ? 'approve' : 'return');
         expect(view!.state).to.equal(done!.completedBy === 'u1' ? 'active' : 'completed');
+      } finally {
+        await other.stop();
+        await db2.close();
+      }
+    });
+
+    it('reloads a hot run that another engine process made stale, and applies the operation once', async () => {
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'approval', variables: { amountFen: 1 } });
+      const db2 = await openDatabase(h.tdb.url);
+      const other = createEngine({ db: db2, clock: h.clock, formsDir: testFormsDir });
+      other.registerWorker('calc', () => ({}));
+      other.registerWorker('budget-check', () => ({}));
+      try {
+        const [dept] = await h.openTasks(inst.instanceId);
+        await other.completeUserTask({ taskId: dept!.id, variables: { decision: 'approve' }, actor: 'dept_approver' });
+        const [finance] = await h.openTasks(inst.instanceId);
+        expect(finance!.elementId).to.equal('finance');
+        // h.engine may still hold its run from the start (waiting at dept): it must notice and reload.
+        await h.engine.completeUserTask({ taskId: finance!.id, variables: {}, actor: 'finance_section' });
+        const view = await h.engine.getInstance(inst.instanceId);
+        expect(view!.state).to.equal('completed');
+        expect(view!.history.filter((e) => e.elementId === 'finance' && e.event === 'completed')).to.have.length(1);
       } finally {
         await other.stop();
         await db2.close();

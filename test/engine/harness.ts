@@ -19,10 +19,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function harness(setup?: (engine: Engine) => void): Promise<Harness> {
+export async function harness(setup?: (engine: Engine) => void, opts: { hotInstances?: number } = {}): Promise<Harness> {
   const tdb = await testDatabase();
   const clock = new ManualClock('2026-03-02T01:00:00Z');
-  const engine = createEngine({ db: tdb.db, clock, formsDir: testFormsDir });
+  const engine = createEngine({ db: tdb.db, clock, formsDir: testFormsDir, hotInstances: opts.hotInstances });
   setup?.(engine);
   defineTaskModels(tdb.db.sequelize);
   return {

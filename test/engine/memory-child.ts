@@ -9,7 +9,8 @@ import { fixture, testFormsDir } from './harness.ts';
 const [url, total] = [process.argv[2]!, Number(process.argv[3] ?? 400)];
 const db = await openDatabase(url);
 await migrate(db);
-const engine = createEngine({ db, clock: new ManualClock(), formsDir: testFormsDir });
+// A small hot-run cache: full by the first sample, so growth after it would be a leak.
+const engine = createEngine({ db, clock: new ManualClock(), formsDir: testFormsDir, hotInstances: 50 });
 engine.registerWorker('calc', () => ({ result: 1 }));
 defineTaskModels(db.sequelize);
 await engine.deploy({ xml: fixture('approval.bpmn'), resourceName: 'approval.bpmn' });

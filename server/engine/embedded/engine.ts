@@ -15,11 +15,13 @@ import type {
   InstanceRef, InstanceView, PublishMessageRequest, PublishResult, StartRequest, Variables, Worker, WorkerOptions,
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from './model.ts';
-import { EngineRunError, InstanceRun, type RunResult } from './run.ts';
+import { EngineRunError, InstanceRun, type RunResult, type WaitState } from './run.ts';
 import { change, EngineStore, parseJson, type InstanceRow } from './store.ts';
 import { newKey } from './keys.ts';
 
 const MAX_DUE_PER_TICK = 200;
+/** Due time of a timer parked by an incident: never, until the incident is retried. */
+const PARKED = new Date('9999-12-31T00:00:00Z');
 
 export class EmbeddedEngine implements Engine {
   readonly kind = 'embedded' as const;
@@ -28,6 +30,9 @@ export class EmbeddedEngine implements Engine {
   private readonly store: EngineStore;
   private readonly models = new Map<string, Promise<CompiledModel>>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Hot runs by instance id, oldest first (Map order): an LRU of engines kept between operations. */
+  private readonly hot = new Map<string, { instance: InstanceRow; run: InstanceRun }>();
+  private readonly hotCapacity: number;
   private readonly formsDir: string;
   private poller: NodeJS.Timeout | null = null;
   private ticking: Promise<number> | null = null;
@@ -36,6 +41,7 @@ export class EmbeddedEngine implements Engine {
   constructor(private readonly opts: EngineOptions & { formsDir?: string }) {
     this.store = new EngineStore(opts.db, this.listeners);
     this.formsDir = path.resolve(opts.formsDir ?? 'forms');
+    this.hotCapacity = opts.hotInstances ?? 200;
   }
 
   private log(msg: string, data?: Record<string, unknown>): void {
@@ -123,6 +129,7 @@ export class EmbeddedEngine implements Engine {
       engineState: null,
       activeElements: null,
       counters: null,
+      waitState: null,
       hasIncident: false,
       rev: 0,
       startedBy: req.startedBy ?? null,
@@ -134,7 +141,13 @@ export class EmbeddedEngine implements Engine {
       await this.guard(run, () => run.start(variables));
       const consumed = await this.deliverBuffered(run);
       const result = await this.guard(run, () => run.result());
-      await this.store.commitRun({ instance, isNew: true, run: result, now, actor: req.startedBy ?? null, changes: [], consumedMessageIds: consumed });
+      try {
+        await this.store.commitRun({ instance, isNew: true, run: result, now, actor: req.startedBy ?? null, changes: [], consumedMessageIds: consumed });
+      } catch (err) {
+        await run.dispose();
+        throw err;
+      }
+      this.keepHot(instance, run, result);
       return toRef(instance, result);
     });
   }
@@ -143,12 +156,12 @@ export class EmbeddedEngine implements Engine {
     const variables = checkVariables(req.variables ?? {});
     const task = await this.store.m.Task.findByPk(req.taskId);
     if (!task) throw notFound('任务 (task)', req.taskId);
+    if (task.state !== 'created') throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
     await this.withLock(task.instanceId, async () => {
-      await task.reload();
-      if (task.state !== 'created') throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
       await this.operate(task.instanceId, req.actor, async (run) => {
         const ok = await run.completeUserTask(task.executionId, variables, req.actor);
-        if (!ok) throw conflict(`任务 ${task.id} 当前不在等待办理状态 (task is not waiting in the engine)`, 'TASK_NOT_WAITING');
+        // Not waiting any more: completed (or ended) by an operation that ran first.
+        if (!ok) throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
       });
     });
   }
@@ -247,24 +260,47 @@ export class EmbeddedEngine implements Engine {
   async retryIncident(incidentId: string, retries = 1, actor?: string): Promise<void> {
     if (!Number.isInteger(retries) || retries < 1 || retries > 100) throw validationFailed('retries 必须是 1..100 的整数', [{ path: 'retries', reason: 'must be an integer 1..100' }]);
     const m = this.store.m;
-    const now = this.opts.clock.now();
-    const instanceId = await this.opts.db.withTransaction(async (tx) => {
-      const inc = await m.Incident.findByPk(incidentId, { transaction: tx });
-      if (!inc) throw notFound('故障 (incident)', incidentId);
-      if (inc.state !== 'open') throw conflict('该故障已处理 (incident already resolved)', 'INCIDENT_RESOLVED');
-      if (inc.jobId) {
-        await m.Job.update({ retries, state: 'pending', nextAttemptAt: now, updatedAt: now }, { where: { id: inc.jobId, state: 'failed' }, transaction: tx });
-      } else {
-        // Engine errors from the scheduler: make the instance's timers due again so the run is retried.
-        await m.Timer.update({ dueAt: now }, { where: { instanceId: inc.instanceId }, transaction: tx });
-      }
-      await m.Incident.update({ state: 'resolved', resolvedAt: now }, { where: { id: incidentId }, transaction: tx });
-      await m.Instance.update({ hasIncident: false }, { where: { id: inc.instanceId }, transaction: tx });
-      const ch = change('incident.resolved', inc.instanceId as string, incidentId, actor ?? null, now, { retries });
-      for (const l of this.listeners) await l(ch, tx);
-      return inc.instanceId as string;
+    const found = await m.Incident.findByPk(incidentId);
+    if (!found) throw notFound('故障 (incident)', incidentId);
+    const instanceId = found.instanceId as string;
+    await this.withLock(instanceId, async () => {
+      const now = this.opts.clock.now();
+      await this.opts.db.withTransaction(async (tx) => {
+        const inc = await m.Incident.findByPk(incidentId, { transaction: tx });
+        if (!inc || inc.state !== 'open') throw conflict('该故障已处理 (incident already resolved)', 'INCIDENT_RESOLVED');
+        await this.changeWaitState(instanceId, tx, (wait) => {
+          if (inc.jobId) {
+            // Zeebe: give the job new retries; it is activated again.
+            for (const j of wait.jobs) if (j.id === inc.jobId) Object.assign(j, { retries, state: 'pending', nextAttemptAt: now });
+          } else {
+            // A model error hit by the scheduler: make the parked timers due so the run is tried again.
+            for (const t of wait.timers) if (new Date(t.dueAt).getTime() >= PARKED.getTime()) t.dueAt = now;
+          }
+        });
+        if (inc.jobId) await m.Job.update({ retries, state: 'pending', nextAttemptAt: now, updatedAt: now }, { where: { id: inc.jobId }, transaction: tx });
+        else await m.Timer.update({ dueAt: now }, { where: { instanceId, dueAt: { [Op.gte]: PARKED } }, transaction: tx });
+        await m.Incident.update({ state: 'resolved', resolvedAt: now }, { where: { id: incidentId }, transaction: tx });
+        const ch = change('incident.resolved', instanceId, incidentId, actor ?? null, now, { retries });
+        for (const l of this.listeners) await l(ch, tx);
+      });
     });
     await this.runInstanceDue(instanceId);
+  }
+
+  /**
+   * Changes an instance's wait state outside an engine run (incident retry, parked timers), bumping its
+   * revision so that no hot run commits over it. Call under the instance lock, inside a transaction.
+   */
+  private async changeWaitState(instanceId: string, tx: Transaction, mutate: (wait: WaitState) => void): Promise<void> {
+    this.evict(instanceId);
+    const m = this.store.m;
+    const inst = await m.Instance.findByPk(instanceId, { transaction: tx });
+    if (!inst || inst.state !== 'active') throw conflict('流程实例已结束 (instance is not active)', 'INSTANCE_NOT_ACTIVE');
+    const wait = parseJson<WaitState>(inst.waitState as string, { openTasks: [], timers: [], subscriptions: [], jobs: [] });
+    mutate(wait);
+    const hasIncident = wait.jobs.some((j) => j.state === 'failed');
+    const [n] = await m.Instance.update({ waitState: JSON.stringify(wait), hasIncident, rev: (inst.rev as number) + 1 }, { where: { id: instanceId, rev: inst.rev }, transaction: tx });
+    if (n !== 1) throw conflict('流程实例已被其他操作更新 (instance changed concurrently)', 'INSTANCE_CHANGED');
   }
 
   // ---- scheduler -----------------------------------------------------------------------------------------
@@ -325,24 +361,29 @@ export class EmbeddedEngine implements Engine {
   /** A model error hit by a timer or job run: the instance keeps its last good state and gets an incident. */
   private async recordSchedulerFailure(instanceId: string, err: EngineRunError): Promise<void> {
     const m = this.store.m;
-    const now = this.opts.clock.now();
     this.log('engine run failed', { instanceId, error: err.message });
-    await this.opts.db.withTransaction(async (tx) => {
-      const inst = await m.Instance.findByPk(instanceId, { transaction: tx });
-      if (!inst) return;
-      const id = newKey();
-      await m.Incident.create({ id, instanceId, bpmnProcessId: inst.bpmnProcessId, elementId: err.elementId ?? inst.bpmnProcessId, type: 'ENGINE_ERROR', message: err.message.slice(0, 2000), jobType: null, jobId: null, state: 'open', createdAt: now, resolvedAt: null }, { transaction: tx });
-      await m.Instance.update({ hasIncident: true }, { where: { id: instanceId }, transaction: tx });
-      // Park the instance's due timers until the incident is retried, so the scheduler does not spin on it.
-      await m.Timer.update({ dueAt: new Date('9999-12-31T00:00:00Z') }, { where: { instanceId, dueAt: { [Op.lte]: now } }, transaction: tx });
-      const ch = change('incident.created', instanceId, id, null, now, { elementId: err.elementId, type: 'ENGINE_ERROR', message: err.message });
-      for (const l of this.listeners) await l(ch, tx);
+    await this.withLock(instanceId, async () => {
+      const now = this.opts.clock.now();
+      await this.opts.db.withTransaction(async (tx) => {
+        const inst = await m.Instance.findByPk(instanceId, { transaction: tx });
+        if (!inst || inst.state !== 'active') return;
+        // Park the instance's due timers until the incident is retried, so the scheduler does not spin on it.
+        await this.changeWaitState(instanceId, tx, (wait) => {
+          for (const t of wait.timers) if (new Date(t.dueAt).getTime() <= now.getTime()) t.dueAt = PARKED;
+        });
+        await m.Timer.update({ dueAt: PARKED }, { where: { instanceId, dueAt: { [Op.lte]: now } }, transaction: tx });
+        const id = newKey();
+        await m.Incident.create({ id, instanceId, bpmnProcessId: inst.bpmnProcessId, elementId: err.elementId ?? inst.bpmnProcessId, type: 'ENGINE_ERROR', message: err.message.slice(0, 2000), jobType: null, jobId: null, state: 'open', createdAt: now, resolvedAt: null }, { transaction: tx });
+        await m.Instance.update({ hasIncident: true }, { where: { id: instanceId }, transaction: tx });
+        const ch = change('incident.created', instanceId, id, null, now, { elementId: err.elementId, type: 'ENGINE_ERROR', message: err.message });
+        for (const l of this.listeners) await l(ch, tx);
+      });
     });
   }
 
   // ---- internals -----------------------------------------------------------------------------------------
 
-  private newRun(instance: InstanceRow, model: CompiledModel, ctx?: Awaited<ReturnType<EngineStore['runContext']>>): InstanceRun {
+  private newRun(instance: InstanceRow, model: CompiledModel): InstanceRun {
     return new InstanceRun({
       instanceId: instance.id,
       bpmnProcessId: instance.bpmnProcessId,
@@ -354,36 +395,88 @@ export class EmbeddedEngine implements Engine {
       snapshot: instance.engineState ? JSON.parse(instance.engineState) : undefined,
       variables: parseJson(instance.variables, {}),
       counters: parseJson(instance.counters, {}),
-      ...ctx,
+      wait: parseJson<WaitState | undefined>(instance.waitState, undefined),
     });
   }
 
-  /** Load → resume → act → commit, for an existing active instance. Returns what `act` returned. */
+  /**
+   * Load → resume → act → commit, for an existing active instance. Returns what `act` returned.
+   * A run that committed stays hot in memory (bounded LRU), so the next operation on the instance skips the
+   * load and the recovery; the revision check on commit catches a hot run gone stale (then it reloads once).
+   */
   private async operate<T>(
     instanceId: string,
     actor: string | null,
     act: (run: InstanceRun) => Promise<T>,
     opts: { canceled?: boolean; change?: (now: Date) => EngineChange } = {},
   ): Promise<T> {
-    const instance = await this.store.loadInstance(instanceId);
-    if (!instance) throw notFound('流程实例 (instance)', instanceId);
-    if (instance.state !== 'active') throw conflict(`流程实例已${instance.state === 'completed' ? '结束' : '撤销'} (instance is ${instance.state})`, 'INSTANCE_NOT_ACTIVE');
-    const model = await this.model(instance.deploymentId);
-    const ctx = await this.store.runContext(instanceId);
-    const run = this.newRun(instance, model, ctx);
-    const now = this.opts.clock.now();
-    let out!: T;
-    await this.guard(run, async () => {
-      await run.resume();
-      out = await act(run);
-    });
-    const consumed = opts.canceled ? [] : await this.deliverBuffered(run);
-    const result: RunResult = await this.guard(run, () => run.result());
-    await this.store.commitRun({
-      instance, isNew: false, run: result, now, actor, canceled: opts.canceled,
-      changes: opts.change ? [opts.change(now)] : [], consumedMessageIds: consumed,
-    });
-    return out;
+    for (let attempt = 1; ; attempt++) {
+      let hot = attempt === 1 ? this.takeHot(instanceId) : undefined;
+      if (hot && (await this.store.currentRev(instanceId)) !== hot.instance.rev) {
+        // Another process changed the instance since this run committed: start over from the database.
+        await hot.run.dispose();
+        hot = undefined;
+      }
+      let instance: InstanceRow;
+      let run: InstanceRun;
+      if (hot) {
+        ({ instance, run } = hot);
+        run.beginOperation();
+      } else {
+        const row = await this.store.loadInstance(instanceId);
+        if (!row) throw notFound('流程实例 (instance)', instanceId);
+        if (row.state !== 'active') throw conflict(`流程实例已${row.state === 'completed' ? '结束' : '撤销'} (instance is ${row.state})`, 'INSTANCE_NOT_ACTIVE');
+        instance = row;
+        run = this.newRun(instance, await this.model(instance.deploymentId));
+      }
+      const now = this.opts.clock.now();
+      let out!: T;
+      await this.guard(run, async () => {
+        if (!hot) await run.resume();
+        await run.poke();
+        out = await act(run);
+      });
+      const consumed = opts.canceled ? [] : await this.deliverBuffered(run);
+      const result: RunResult = await this.guard(run, () => run.result());
+      try {
+        await this.store.commitRun({
+          instance, isNew: false, run: result, now, actor, canceled: opts.canceled,
+          changes: opts.change ? [opts.change(now)] : [], consumedMessageIds: consumed,
+        });
+      } catch (err) {
+        await run.dispose();
+        if (hot && err instanceof AppError && err.code === 'INSTANCE_CHANGED') continue; // stale hot run: reload
+        throw err;
+      }
+      this.keepHot(instance, run, result, opts.canceled);
+      return out;
+    }
+  }
+
+  private takeHot(instanceId: string): { instance: InstanceRow; run: InstanceRun } | undefined {
+    const entry = this.hot.get(instanceId);
+    this.hot.delete(instanceId);
+    return entry;
+  }
+
+  private keepHot(instance: InstanceRow, run: InstanceRun, result: RunResult, canceled?: boolean): void {
+    if (result.ended || canceled || this.hotCapacity === 0) {
+      void run.dispose();
+      return;
+    }
+    this.hot.set(instance.id, { instance: { ...instance, rev: instance.rev + 1, state: 'active' }, run });
+    while (this.hot.size > this.hotCapacity) {
+      const [oldest, entry] = this.hot.entries().next().value as [string, { run: InstanceRun }];
+      this.hot.delete(oldest);
+      void entry.run.dispose();
+    }
+  }
+
+  /** Drops a hot run after its instance was changed outside a run (incident retry, parked timers). */
+  private evict(instanceId: string): void {
+    const entry = this.hot.get(instanceId);
+    this.hot.delete(instanceId);
+    if (entry) void entry.run.dispose();
   }
 
   /** Buffered messages (published with a TTL before anyone waited) go to new subscriptions. */

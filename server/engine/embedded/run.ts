@@ -10,6 +10,7 @@ import type { Clock } from '../../clock.ts';
 import { BpmnError, type Job, type Variables, type Worker, type WorkerOptions } from '../port.ts';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { evalFeel, isFeel, FeelError } from './feel.ts';
+import { newKey } from './keys.ts';
 import type { CompiledModel, ElementInfo } from './model.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -38,6 +39,7 @@ export interface OpenTaskRef {
 }
 
 export interface NewTask {
+  id: string;
   executionId: string;
   elementId: string;
   name: string | null;
@@ -81,6 +83,14 @@ export interface HistoryRecord {
   detail: string | null;
 }
 
+/** What an instance waits for, kept in its row so that loading it takes one query. */
+export interface WaitState {
+  openTasks: OpenTaskRef[];
+  timers: TimerRecord[];
+  subscriptions: SubscriptionRecord[];
+  jobs: JobRecord[];
+}
+
 export interface RunInput {
   instanceId: string;
   bpmnProcessId: string;
@@ -94,9 +104,7 @@ export interface RunInput {
   /** The committed process variables of an existing instance. */
   variables?: Variables;
   counters?: Record<string, number>;
-  openTasks?: OpenTaskRef[];
-  timers?: TimerRecord[];
-  jobs?: JobRecord[];
+  wait?: WaitState;
 }
 
 export interface RunResult {
@@ -106,11 +114,11 @@ export interface RunResult {
   ended: boolean;
   activeElements: { elementId: string; elementType: string; name: string | null }[];
   newTasks: NewTask[];
-  completedTasks: { executionId: string; actor: string }[];
-  canceledTasks: string[];
-  timers: TimerRecord[];
-  subscriptions: SubscriptionRecord[];
-  jobs: JobRecord[];
+  completedTasks: { id: string; executionId: string; elementId: string; actor: string }[];
+  canceledTasks: { id: string; executionId: string; elementId: string }[];
+  /** The state after this operation; `previous` is what was committed before it. */
+  wait: WaitState;
+  previous: WaitState;
   resolvedJobIds: string[];
   incidents: NewIncident[];
   history: HistoryRecord[];
@@ -142,26 +150,33 @@ export class InstanceRun {
    * into each sub-process environment, so the run keeps them here and FEEL reads them from here.
    */
   private vars: Variables;
+  // State that outlives one operation (a run may be kept hot in memory between operations).
   private readonly openTasks: Map<string, OpenTaskRef>;
   private readonly knownTimers: Map<string, TimerRecord>;
   private readonly activeTimers = new Map<string, TimerRecord>();
+  private readonly timerFires = new Map<string, () => void>();
   private readonly jobs: Map<string, JobRecord>;
-  private readonly resolvedJobIds: string[] = [];
-  private readonly newTasks = new Map<string, NewTask>();
-  private readonly completedTasks: { executionId: string; actor: string }[] = [];
-  private readonly canceledTasks: string[] = [];
-  private readonly signaled = new Map<string, string>();
-  private readonly incidents: NewIncident[] = [];
-  private readonly history: HistoryRecord[] = [];
-  private readonly firedTimers: string[] = [];
+  private readonly jobReruns = new Map<string, () => void>();
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
+  private previous: WaitState;
+  // What the current operation changed.
+  private resolvedJobIds: string[] = [];
+  private newTasks = new Map<string, NewTask>();
+  private completedTasks: { id: string; executionId: string; elementId: string; actor: string }[] = [];
+  private canceledTasks: { id: string; executionId: string; elementId: string }[] = [];
+  private signaled = new Map<string, string>();
+  private incidents: NewIncident[] = [];
+  private history: HistoryRecord[] = [];
+  private firedTimers: string[] = [];
 
   constructor(private readonly input: RunInput) {
     this.counters = { ...(input.counters ?? {}) };
     this.vars = { ...(input.variables ?? {}) };
-    this.openTasks = new Map((input.openTasks ?? []).map((t) => [t.executionId, t]));
-    this.knownTimers = new Map((input.timers ?? []).map((t) => [t.executionId, t]));
-    this.jobs = new Map((input.jobs ?? []).map((j) => [j.id, j]));
+    const wait = input.wait ?? { openTasks: [], timers: [], subscriptions: [], jobs: [] };
+    this.previous = wait;
+    this.openTasks = new Map(wait.openTasks.map((t) => [t.executionId, t]));
+    this.knownTimers = new Map(wait.timers.map((t) => [t.executionId, { ...t, dueAt: new Date(t.dueAt) }]));
+    this.jobs = new Map(wait.jobs.map((j) => [j.id, { ...j, nextAttemptAt: j.nextAttemptAt ? new Date(j.nextAttemptAt) : null }]));
     this.wireListener();
     this.engine = new BpmnEngine({
       name: input.instanceId,
@@ -189,6 +204,34 @@ export class InstanceRun {
     await this.settle();
   }
 
+  /** Starts a new operation on a run kept in memory since the last one committed. */
+  beginOperation(): void {
+    this.resolvedJobIds = [];
+    this.newTasks = new Map();
+    this.completedTasks = [];
+    this.canceledTasks = [];
+    this.signaled = new Map();
+    this.incidents = [];
+    this.history = [];
+    this.firedTimers = [];
+  }
+
+  /** Fires timers and re-runs job retries that are due by the clock (a recovered run did so on resume). */
+  async poke(): Promise<void> {
+    const now = this.input.clock.now().getTime();
+    for (const [execId, t] of [...this.activeTimers]) {
+      if (t.dueAt.getTime() <= now) this.timerFires.get(execId)?.();
+    }
+    for (const [jobId, rerun] of [...this.jobReruns]) {
+      const job = this.jobs.get(jobId);
+      if (job?.state === 'pending' && (!job.nextAttemptAt || job.nextAttemptAt.getTime() <= now)) {
+        this.jobReruns.delete(jobId);
+        rerun();
+      }
+    }
+    await this.settle();
+  }
+
   /** Completes a waiting user task with its variables (already validated by the caller). */
   async completeUserTask(executionId: string, variables: Variables, actor: string): Promise<boolean> {
     const wait = this.waits.get(executionId);
@@ -196,7 +239,9 @@ export class InstanceRun {
     const info = this.info(wait.elementId);
     this.applyOutputs(info, variables, wait.api.content);
     this.signaled.set(executionId, actor);
-    this.completedTasks.push({ executionId, actor });
+    const taskId = this.openTasks.get(executionId)?.id ?? this.newTasks.get(executionId)?.id;
+    if (!taskId) return false;
+    this.completedTasks.push({ id: taskId, executionId, elementId: wait.elementId, actor });
     wait.api.signal({ ...variables });
     await this.settle();
     return true;
@@ -223,31 +268,45 @@ export class InstanceRun {
     return [...this.subscriptions.values()];
   }
 
+  /** What this operation changed and the state to commit. The run stays usable for the next operation. */
   async result(): Promise<RunResult> {
     if (this.failure) throw this.failure;
     const postponed: Api[] = this.ended ? [] : (this.engine.execution?.getPostponed() ?? []);
-    const raw = await this.engine.getState();
+    const raw = this.ended ? null : await this.engine.getState();
     // The model is supplied from the deployment on recovery; keeping it out of the snapshot halves its size.
-    for (const d of raw.definitions ?? []) delete d.source;
+    for (const d of raw?.definitions ?? []) delete d.source;
+    for (const t of this.newTasks.values()) this.openTasks.set(t.executionId, { id: t.id, executionId: t.executionId, elementId: t.elementId });
+    for (const t of [...this.completedTasks, ...this.canceledTasks]) this.openTasks.delete(t.executionId);
+    const wait: WaitState = this.ended
+      ? { openTasks: [], timers: [], subscriptions: [], jobs: [] }
+      : {
+          openTasks: [...this.openTasks.values()],
+          timers: [...this.activeTimers.values()],
+          subscriptions: [...this.subscriptions.values()],
+          jobs: [...this.jobs.values()],
+        };
     const result: RunResult = {
       snapshot: raw,
       variables: this.variables(),
-      counters: this.counters,
+      counters: { ...this.counters },
       ended: this.ended,
       activeElements: postponed.map((a) => ({ elementId: a.id, elementType: a.type, name: a.name ?? null })),
       newTasks: [...this.newTasks.values()],
       completedTasks: this.completedTasks,
       canceledTasks: this.canceledTasks,
-      timers: this.ended ? [] : [...this.activeTimers.values()],
-      subscriptions: this.ended ? [] : [...this.subscriptions.values()],
-      jobs: this.ended ? [] : [...this.jobs.values()],
+      wait,
+      previous: this.previous,
       resolvedJobIds: this.resolvedJobIds,
       incidents: this.incidents,
       history: this.history,
       firedTimers: this.firedTimers,
     };
-    await this.dispose();
+    this.previous = structuredClone(wait);
     return result;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
   }
 
   async dispose(): Promise<void> {
@@ -358,7 +417,9 @@ export class InstanceRun {
   private timers() {
     const run = this;
     const clearTimeout = (ref: any) => {
-      if (ref?.executionId) run.activeTimers.delete(ref.executionId);
+      if (!ref?.executionId) return;
+      run.activeTimers.delete(ref.executionId);
+      run.timerFires.delete(ref.executionId);
     };
     return {
       get executing() {
@@ -375,8 +436,9 @@ export class InstanceRun {
             const rec: TimerRecord = { executionId, elementId: owner.id, dueAt };
             run.activeTimers.set(executionId, rec);
             const ref = { executionId };
-            if (dueAt.getTime() <= run.input.clock.now().getTime()) {
-              // Due: fire after the engine has finished registering it (never re-entrantly).
+            // Fires after the engine has finished registering the timer (never re-entrantly).
+            const fire = () => {
+              run.timerFires.delete(executionId);
               run.track(new Promise<void>((resolve) => setImmediate(resolve))).then(() => {
                 if (!run.activeTimers.has(executionId)) return;
                 run.activeTimers.delete(executionId);
@@ -388,7 +450,9 @@ export class InstanceRun {
                   run.fail(owner.id, err);
                 }
               });
-            }
+            };
+            if (dueAt.getTime() <= run.input.clock.now().getTime()) fire();
+            else run.timerFires.set(executionId, fire);
             return ref;
           },
           clearTimeout,
@@ -464,7 +528,7 @@ export class InstanceRun {
       this.waits.delete(execId);
       if (wait.kind === 'user' && canceled && !this.signaled.has(execId)) {
         if (this.newTasks.has(execId)) this.newTasks.delete(execId);
-        else if (this.openTasks.has(execId)) this.canceledTasks.push(execId);
+        else if (this.openTasks.has(execId)) this.canceledTasks.push({ ...this.openTasks.get(execId)! });
       }
     }
     this.subscriptions.delete(execId);
@@ -518,6 +582,7 @@ export class InstanceRun {
     };
     const assignee = u.assignee ? String(evalFeel(u.assignee, scope) ?? '').trim() || null : null;
     return {
+      id: newKey(),
       executionId,
       elementId: info.id,
       name: info.name,
@@ -533,17 +598,23 @@ export class InstanceRun {
 
   // ---- jobs ----------------------------------------------------------------------------------------------
 
-  private executeJob(info: ElementInfo, msg: any, cb: (err: unknown, out?: unknown) => void): void {
-    const redelivered = Boolean(msg.fields?.redelivered);
-    if (!redelivered) this.counters[info.id] = (this.counters[info.id] ?? 0) + 1;
-    const n = this.counters[info.id] ?? 1;
-    // Stable across a crash before commit: the re-run from the same snapshot computes the same key.
-    const jobId = `${this.input.instanceId}:${info.id}:${n}`;
+  private executeJob(info: ElementInfo, msg: any, cb: (err: unknown, out?: unknown) => void, rerunOf?: string): void {
+    let jobId = rerunOf;
+    if (!jobId) {
+      const redelivered = Boolean(msg.fields?.redelivered);
+      if (!redelivered) this.counters[info.id] = (this.counters[info.id] ?? 0) + 1;
+      const n = this.counters[info.id] ?? 1;
+      // Stable across a crash before commit: the re-run from the same snapshot computes the same key.
+      jobId = `${this.input.instanceId}:${info.id}:${n}`;
+    }
+    const key = jobId;
     const executionId: string = msg.content?.executionId ?? '';
     const existing = this.jobs.get(jobId);
     const now = this.input.clock.now();
+    this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
     if (existing?.state === 'failed') return; // incident open: wait for a retry
     if (existing?.state === 'pending' && existing.nextAttemptAt && existing.nextAttemptAt > now) return; // backoff
+    this.jobReruns.delete(key);
 
     const registered = this.input.workers.get(info.taskType!);
     const retries = existing?.retries ?? info.retries ?? registered?.options.retries ?? DEFAULT_RETRIES;
@@ -555,7 +626,7 @@ export class InstanceRun {
       return;
     }
     const job: Job = {
-      key: jobId,
+      key,
       type: info.taskType!,
       instanceId: this.input.instanceId,
       bpmnProcessId: this.input.bpmnProcessId,
@@ -567,7 +638,7 @@ export class InstanceRun {
     };
     const ctx = {
       now: () => this.input.clock.now(),
-      log: (m: string, data?: Record<string, unknown>) => this.input.log(m, { jobId, type: job.type, ...data }),
+      log: (m: string, data?: Record<string, unknown>) => this.input.log(m, { jobId: key, type: job.type, ...data }),
     };
     this.track(
       (async () => {
@@ -587,8 +658,8 @@ export class InstanceRun {
       })(),
     ).then(
       (out) => {
-        if (existing) this.resolvedJobIds.push(jobId);
-        this.jobs.delete(jobId);
+        if (existing) this.resolvedJobIds.push(key);
+        this.jobs.delete(key);
         try {
           const vars = out && typeof out === 'object' ? (out as Variables) : {};
           this.applyOutputs(info, vars, msg.content);
@@ -600,26 +671,28 @@ export class InstanceRun {
       (err) => {
         if (err instanceof BpmnError) {
           if (info.catchableErrors.has(err.code) || info.catchableErrors.has('*')) {
-            if (existing) this.resolvedJobIds.push(jobId);
-            this.jobs.delete(jobId);
+            if (existing) this.resolvedJobIds.push(key);
+            this.jobs.delete(key);
             this.setVariables(err.variables);
             cb(Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' }));
             return;
           }
-          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: `BPMN error ${err.code}: ${err.message}` });
-          this.incidents.push({ elementId: info.id, type: 'UNHANDLED_ERROR_EVENT', message: `BPMN error "${err.code}" is not caught by any boundary event: ${err.message}`, jobType: job.type, jobId });
+          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: `BPMN error ${err.code}: ${err.message}` });
+          this.incidents.push({ elementId: info.id, type: 'UNHANDLED_ERROR_EVENT', message: `BPMN error "${err.code}" is not caught by any boundary event: ${err.message}`, jobType: job.type, jobId: key });
+          this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
           return;
         }
         const left = retries - 1;
         const message = (err as Error)?.message ?? String(err);
-        this.input.log('job failed', { jobId, type: job.type, retriesLeft: left, error: message });
+        this.input.log('job failed', { jobId: key, type: job.type, retriesLeft: left, error: message });
+        this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
         if (left > 0) {
           const attempt = Math.max(1, (info.retries ?? DEFAULT_RETRIES) - left);
           const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: left, state: 'pending', nextAttemptAt: new Date(this.input.clock.now().getTime() + delay), errorMessage: message.slice(0, 2000) });
+          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: left, state: 'pending', nextAttemptAt: new Date(this.input.clock.now().getTime() + delay), errorMessage: message.slice(0, 2000) });
         } else {
-          this.jobs.set(jobId, { id: jobId, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: message.slice(0, 2000) });
-          this.incidents.push({ elementId: info.id, type: 'JOB_NO_RETRIES', message: `job "${job.type}" failed and has no retries left: ${message}`.slice(0, 2000), jobType: job.type, jobId });
+          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: message.slice(0, 2000) });
+          this.incidents.push({ elementId: info.id, type: 'JOB_NO_RETRIES', message: `job "${job.type}" failed and has no retries left: ${message}`.slice(0, 2000), jobType: job.type, jobId: key });
         }
       },
     );

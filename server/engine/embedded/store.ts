@@ -30,7 +30,7 @@ export function defineEngineModels(sequelize: Sequelize) {
   const Instance = sequelize.define('EngineInstance', {
     id: { type: s(40), primaryKey: true },
     deploymentId: s(40), bpmnProcessId: s(255), version: DataTypes.INTEGER, businessKey: s(255), state: s(16),
-    variables: long, engineState: long, activeElements: long, counters: long,
+    variables: long, engineState: long, activeElements: long, counters: long, waitState: long,
     hasIncident: DataTypes.BOOLEAN, rev: DataTypes.INTEGER, startedBy: s(64), startedAt: date, updatedAt: date, endedAt: date,
   }, opts('engine_instances')) as ModelStatic<Row>;
   const History = sequelize.define('EngineHistory', {
@@ -74,6 +74,7 @@ export interface InstanceRow {
   engineState: string | null;
   activeElements: string | null;
   counters: string | null;
+  waitState: string | null;
   hasIncident: boolean;
   rev: number;
   startedBy: string | null;
@@ -111,6 +112,11 @@ export class EngineStore {
     return row ? (row.get({ plain: true }) as InstanceRow) : null;
   }
 
+  async currentRev(id: string): Promise<number | null> {
+    const row = await this.m.Instance.findByPk(id, { attributes: ['rev'], raw: true });
+    return row ? Number((row as unknown as { rev: number }).rev) : null;
+  }
+
   /** Everything one run changed, in one transaction; throws 409 when the instance moved on meanwhile. */
   async commitRun(c: CommitContext): Promise<{ createdTaskIds: string[] }> {
     const { run, instance, now } = c;
@@ -123,10 +129,11 @@ export class EngineStore {
         engineState: state === 'active' ? JSON.stringify(run.snapshot) : null,
         activeElements: JSON.stringify(run.activeElements),
         counters: JSON.stringify(run.counters),
+        waitState: state === 'active' ? JSON.stringify(run.wait) : null,
         state,
         updatedAt: now,
         endedAt: state === 'active' ? null : now,
-        hasIncident: state === 'active' && (run.incidents.length > 0 || run.jobs.some((j) => j.state === 'failed')),
+        hasIncident: state === 'active' && run.wait.jobs.some((j) => j.state === 'failed'),
       };
       if (c.isNew) {
         await m.Instance.create({ ...instance, ...values, rev: 1 }, { transaction: tx });
@@ -144,30 +151,29 @@ export class EngineStore {
       for (const t of run.completedTasks) {
         const [count] = await m.Task.update(
           { state: 'completed', completedAt: now, completedBy: t.actor, assignee: t.actor },
-          { where: { instanceId: instance.id, executionId: t.executionId, state: 'created' }, transaction: tx },
+          { where: { id: t.id, state: 'created' }, transaction: tx },
         );
         if (count !== 1) throw conflict('任务已被办理 (task already completed)', 'TASK_ALREADY_COMPLETED');
+        changes.push(change('task.completed', instance.id, t.id, t.actor, now, { elementId: t.elementId }));
       }
-      const closing = [...run.canceledTasks];
+      const canceled = [...run.canceledTasks];
       if (state !== 'active') {
-        const open = await m.Task.findAll({ where: { instanceId: instance.id, state: 'created' }, attributes: ['executionId'], transaction: tx });
-        for (const t of open) if (!run.completedTasks.some((x) => x.executionId === t.executionId)) closing.push(t.executionId);
+        // Whatever was still open when the instance ended or was canceled.
+        const closed = new Set([...run.completedTasks, ...canceled].map((t) => t.id));
+        for (const t of [...run.previous.openTasks, ...run.newTasks]) if (!closed.has(t.id)) canceled.push({ id: t.id, executionId: t.executionId, elementId: t.elementId });
       }
-      if (closing.length) {
-        await m.Task.update({ state: 'canceled', completedAt: now }, { where: { instanceId: instance.id, executionId: closing, state: 'created' }, transaction: tx });
+      const newIds = new Set(run.newTasks.map((t) => t.id));
+      const canceledExisting = canceled.filter((t) => !newIds.has(t.id));
+      if (canceledExisting.length) {
+        await m.Task.update({ state: 'canceled', completedAt: now }, { where: { id: canceledExisting.map((t) => t.id), state: 'created' }, transaction: tx });
+        for (const t of canceledExisting) changes.push(change('task.canceled', instance.id, t.id, c.actor, now, { elementId: t.elementId }));
       }
-      const closed = [...run.completedTasks.map((t) => t.executionId), ...closing];
-      if (closed.length) {
-        const ids = (await m.Task.findAll({ where: { instanceId: instance.id, executionId: closed }, attributes: ['id', 'executionId', 'elementId'], transaction: tx }));
-        await m.TaskCandidate.destroy({ where: { taskId: ids.map((t) => t.id) }, transaction: tx });
-        for (const t of ids) {
-          const completed = run.completedTasks.find((x) => x.executionId === t.executionId);
-          changes.push(change(completed ? 'task.completed' : 'task.canceled', instance.id, t.id, completed?.actor ?? c.actor, now, { elementId: t.elementId }));
-        }
-      }
-      if (run.newTasks.length) {
-        const rows = run.newTasks.map((t) => ({
-          id: newKey(),
+      const closedIds = [...run.completedTasks, ...canceledExisting].map((t) => t.id);
+      if (closedIds.length) await m.TaskCandidate.destroy({ where: { taskId: closedIds }, transaction: tx });
+      const created = run.newTasks.filter((t) => !canceled.some((x) => x.id === t.id));
+      if (created.length) {
+        const rows = created.map((t) => ({
+          id: t.id,
           instanceId: instance.id,
           bpmnProcessId: instance.bpmnProcessId,
           processVersion: instance.version,
@@ -190,29 +196,30 @@ export class EngineStore {
         }));
         await m.Task.bulkCreate(rows, { transaction: tx });
         const cands: { taskId: string; kind: 'group' | 'user'; value: string; dueAt: Date | null; createdAt: Date }[] = [];
-        for (const [i, t] of run.newTasks.entries()) {
-          const taskId = rows[i]!.id;
-          createdTaskIds.push(taskId);
-          for (const g of new Set(t.candidateGroups)) cands.push({ taskId, kind: 'group', value: g.slice(0, 64), dueAt: t.dueAt, createdAt: now });
-          for (const u of new Set(t.candidateUsers)) cands.push({ taskId, kind: 'user', value: u.slice(0, 64), dueAt: t.dueAt, createdAt: now });
-          changes.push(change('task.created', instance.id, taskId, c.actor, now, { elementId: t.elementId, candidateGroups: t.candidateGroups, assignee: t.assignee }));
+        for (const t of created) {
+          createdTaskIds.push(t.id);
+          for (const g of new Set(t.candidateGroups)) cands.push({ taskId: t.id, kind: 'group', value: g.slice(0, 64), dueAt: t.dueAt, createdAt: now });
+          for (const u of new Set(t.candidateUsers)) cands.push({ taskId: t.id, kind: 'user', value: u.slice(0, 64), dueAt: t.dueAt, createdAt: now });
+          changes.push(change('task.created', instance.id, t.id, c.actor, now, { elementId: t.elementId, candidateGroups: t.candidateGroups, assignee: t.assignee }));
         }
         if (cands.length) await m.TaskCandidate.bulkCreate(cands, { transaction: tx });
       }
 
-      // Timers, subscriptions and jobs mirror the run's final state exactly.
-      await m.Timer.destroy({ where: { instanceId: instance.id }, transaction: tx });
-      if (run.timers.length) {
-        await m.Timer.bulkCreate(run.timers.map((t) => ({ id: newKey(), instanceId: instance.id, elementId: t.elementId, executionId: t.executionId, dueAt: t.dueAt, createdAt: now })), { transaction: tx });
-      }
-      await m.Subscription.destroy({ where: { instanceId: instance.id }, transaction: tx });
-      if (run.subscriptions.length) {
-        await m.Subscription.bulkCreate(run.subscriptions.map((x) => ({ id: newKey(), instanceId: instance.id, elementId: x.elementId, executionId: x.executionId, messageName: x.messageName, correlationKey: x.correlationKey, createdAt: now })), { transaction: tx });
-      }
-      await m.Job.destroy({ where: { instanceId: instance.id }, transaction: tx });
-      if (run.jobs.length) {
-        await m.Job.bulkCreate(run.jobs.map((j) => ({ ...j, instanceId: instance.id, createdAt: now, updatedAt: now })), { transaction: tx });
-      }
+      // Index tables for the scheduler and for message correlation: write only what changed.
+      const key = {
+        timer: (t: { executionId: string; dueAt: Date | string }) => `${t.executionId}@${new Date(t.dueAt).getTime()}`,
+        sub: (x: { executionId: string; messageName: string; correlationKey: string }) => `${x.executionId}|${x.messageName}|${x.correlationKey}`,
+        job: (j: object) => JSON.stringify(j),
+      };
+      const [timersGone, timersNew] = diff(run.previous.timers, run.wait.timers, key.timer);
+      if (timersGone.length) await m.Timer.destroy({ where: { instanceId: instance.id, executionId: timersGone.map((t) => t.executionId) }, transaction: tx });
+      if (timersNew.length) await m.Timer.bulkCreate(timersNew.map((t) => ({ id: newKey(), instanceId: instance.id, elementId: t.elementId, executionId: t.executionId, dueAt: t.dueAt, createdAt: now })), { transaction: tx });
+      const [subsGone, subsNew] = diff(run.previous.subscriptions, run.wait.subscriptions, key.sub);
+      if (subsGone.length) await m.Subscription.destroy({ where: { instanceId: instance.id, executionId: subsGone.map((x) => x.executionId) }, transaction: tx });
+      if (subsNew.length) await m.Subscription.bulkCreate(subsNew.map((x) => ({ id: newKey(), instanceId: instance.id, elementId: x.elementId, executionId: x.executionId, messageName: x.messageName, correlationKey: x.correlationKey, createdAt: now })), { transaction: tx });
+      const [jobsGone, jobsNew] = diff(run.previous.jobs, run.wait.jobs, key.job);
+      if (jobsGone.length) await m.Job.destroy({ where: { id: jobsGone.map((j) => j.id) }, transaction: tx });
+      if (jobsNew.length) await m.Job.bulkCreate(jobsNew.map((j) => ({ ...j, instanceId: instance.id, createdAt: now, updatedAt: now })), { transaction: tx });
       if (run.resolvedJobIds.length || state !== 'active') {
         const where = state !== 'active' ? { instanceId: instance.id, state: 'open' } : { jobId: run.resolvedJobIds, state: 'open' };
         const open = await m.Incident.findAll({ where, transaction: tx });
@@ -247,22 +254,13 @@ export class EngineStore {
     const rows = await this.m.Job.findAll({ where: { state: 'pending', nextAttemptAt: { [Op.lte]: now } }, attributes: ['instanceId'], order: [['nextAttemptAt', 'ASC']], limit });
     return [...new Set(rows.map((r) => r.instanceId as string))];
   }
+}
 
-  async runContext(instanceId: string) {
-    const [tasks, timers, jobs] = await Promise.all([
-      this.m.Task.findAll({ where: { instanceId, state: 'created' }, attributes: ['id', 'executionId', 'elementId'] }),
-      this.m.Timer.findAll({ where: { instanceId } }),
-      this.m.Job.findAll({ where: { instanceId } }),
-    ]);
-    return {
-      openTasks: tasks.map((t: Task) => ({ id: t.id, executionId: t.executionId, elementId: t.elementId })),
-      timers: timers.map((t) => ({ executionId: t.executionId as string, elementId: t.elementId as string, dueAt: new Date(t.dueAt) })),
-      jobs: jobs.map((j) => ({
-        id: j.id as string, elementId: j.elementId as string, executionId: j.executionId as string, type: j.type as string,
-        retries: j.retries as number, state: j.state as 'pending' | 'failed', nextAttemptAt: j.nextAttemptAt ? new Date(j.nextAttemptAt) : null, errorMessage: j.errorMessage as string | null,
-      })),
-    };
-  }
+/** Rows of `before` that are gone or changed, and rows of `after` that are new or changed. */
+function diff<T>(before: T[], after: T[], key: (x: T) => string): [T[], T[]] {
+  const b = new Set(before.map(key));
+  const a = new Set(after.map(key));
+  return [before.filter((x) => !a.has(key(x))), after.filter((x) => !b.has(key(x)))];
 }
 
 export function change(kind: EngineChange['kind'], instanceId: string | null, objectId: string, actor: string | null, at: Date, data: Record<string, unknown>): EngineChange {
