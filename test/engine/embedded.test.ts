@@ -106,7 +106,7 @@ for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ?
       await h.engine.completeUserTask({ taskId: next!.id, variables: {}, actor: 'finance_section' });
       const view = await h.engine.getInstance(inst.instanceId);
       expect(view!.state).to.equal('completed');
-      expect(view!.variables).to.include({ deptDecision: 'approve' });
+      expect(view!.variables).to.include({ deptDecision: 'approve', outcome: 'approved' }); // end event output mapping
       expect(view!.variables).to.not.have.property('decision');
       const completed = view!.history.filter((e) => e.event === 'completed').map((e) => `${e.elementId}:${e.actor ?? ''}`);
       expect(completed).to.include.members(['dept:dept_approver', 'finance:finance_section', 'endOk:']);

@@ -499,6 +499,16 @@ export class InstanceRun {
       record(api, 'started');
     });
     l.on('activity.end', (api: Api) => {
+      // Events (none end, intermediate throw, timer catch) apply their output mappings when they complete;
+      // tasks and message catches apply theirs with the variables they complete with.
+      const info = this.input.model.elements.get(api.id);
+      if (info?.outputs.length && !info.taskType && !info.message && !info.userTask && /Event$/.test(info.type)) {
+        try {
+          this.applyOutputs(info, {});
+        } catch (err) {
+          this.fail(info.id, err);
+        }
+      }
       const execId = api.content?.executionId;
       const actor = execId ? (this.signaled.get(execId) ?? null) : null;
       record(api, 'completed', actor);
