@@ -1,0 +1,79 @@
+/**
+ * The Express application (no listen): security headers, request logs, the JSON body parser, every
+ * component's routes, the OpenAPI document and swagger-ui, the JSON 404 for /api and the error handler.
+ */
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db.ts';
+import type { EnginePort } from './engine/port.ts';
+import { defineTaskModels } from './engine/task-projection.ts';
+import { defineAuthModels } from './auth/models.ts';
+import { createRequireAuth } from './auth/middleware.ts';
+import { registerAuthRoutes } from './auth/routes.ts';
+import { createAuthService } from './auth/service.ts';
+import { registerHealthRoutes } from './health/routes.ts';
+import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
+import { createRegistry, docsRouter } from './http/openapi.ts';
+import type { Api } from './http/route.ts';
+import { registerInboxRoutes } from './inbox/routes.ts';
+import { registerInstanceRoutes } from './instances/routes.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { APP_VERSION } from './version.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  engine: EnginePort;
+  clock: Clock;
+  logger?: Logger;
+}
+
+export function buildApp({ config, db, engine, clock, logger = silentLogger }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  // No upgrade-insecure-requests: district intranets often serve plain HTTP, where it would break the UI.
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // One line per request; never headers (tokens) or bodies.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customProps: (req) => ({ user: (req as express.Request).user?.username }),
+    }),
+  );
+
+  const { Task } = defineTaskModels(db.sequelize);
+  const authModels = defineAuthModels(db.sequelize);
+  const auth = createAuthService(authModels, config, clock);
+
+  const api: Api = {
+    router: express.Router(),
+    registry: createRegistry(),
+    requireAuth: createRequireAuth(auth, config, clock),
+  };
+  registerHealthRoutes(api, { db, engineKind: engine.kind, version: APP_VERSION, logger });
+  registerAuthRoutes(api, { auth, config });
+  registerInboxRoutes(api, { Task, engine, clock, config, logger });
+  registerInstanceRoutes(api, { Task, engine });
+
+  app.use('/api', requireJsonBody, express.json({ limit: '1mb' }));
+  app.use(api.router);
+  app.use('/api', docsRouter(api.registry, APP_VERSION));
+  app.use('/api', apiNotFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,81 @@
+/**
+ * Login and the loading of the calling user. Wrong user name, wrong password and a locked account all give
+ * the same answer (no user enumeration); an unknown user costs the same scrypt time as a known one.
+ */
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { AuthModels, User } from './models.ts';
+import { dummyPasswordHash, verifyPassword } from './password.ts';
+import { signToken } from './tokens.ts';
+import type { AuthUser, OrganisationRef } from './types.ts';
+
+export const MAX_LOGIN_FAILURES = 5;
+export const LOCKOUT_MS = 15 * 60_000;
+
+export const invalidCredentials = () =>
+  new AppError(401, 'INVALID_CREDENTIALS', '用户名或密码错误 (invalid user name or password)');
+
+export interface AuthService {
+  login(username: string, password: string): Promise<{ token: string; user: AuthUser }>;
+  /** The current state of a user, or null when unknown. */
+  loadUser(id: number): Promise<{ user: AuthUser; disabled: boolean; tokenVersion: number } | null>;
+}
+
+export function createAuthService(models: AuthModels, config: Config, clock: Clock): AuthService {
+  const { User, Organisation } = models;
+
+  async function organisationOf(user: User): Promise<OrganisationRef | null> {
+    if (user.organisationId == null) return null;
+    const org = await Organisation.findByPk(user.organisationId);
+    return org ? { id: org.id, name: org.name, kind: org.kind } : null;
+  }
+
+  async function toAuthUser(user: User): Promise<AuthUser> {
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roleList(),
+      organisation: await organisationOf(user),
+    };
+  }
+
+  return {
+    async login(username, password) {
+      const user = await User.findOne({ where: { username } });
+      const now = clock.now();
+      if (!user) {
+        await verifyPassword(password, await dummyPasswordHash());
+        throw invalidCredentials();
+      }
+      if (user.lockedUntil && user.lockedUntil > now) {
+        await verifyPassword(password, await dummyPasswordHash());
+        throw invalidCredentials();
+      }
+      const ok = await verifyPassword(password, user.passwordHash);
+      if (!ok) {
+        const failures = user.loginFailures + 1;
+        const locked = failures >= MAX_LOGIN_FAILURES;
+        await user.update({
+          loginFailures: locked ? 0 : failures,
+          lockedUntil: locked ? new Date(now.getTime() + LOCKOUT_MS) : user.lockedUntil,
+        });
+        throw invalidCredentials();
+      }
+      if (user.disabled) {
+        throw new AppError(401, 'ACCOUNT_DISABLED', '账号已停用，请联系管理员 (account disabled)');
+      }
+      await user.update({ loginFailures: 0, lockedUntil: null, lastLoginAt: now });
+      const authUser = await toAuthUser(user);
+      const token = signToken({ ...authUser, tokenVersion: user.tokenVersion }, config.jwt, clock);
+      return { token, user: authUser };
+    },
+
+    async loadUser(id) {
+      const user = await User.findByPk(id);
+      if (!user) return null;
+      return { user: await toAuthUser(user), disabled: user.disabled, tokenVersion: user.tokenVersion };
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/** Who is calling: set on `req.user` by requireAuth. */
+import type { Role, OrganisationKind } from './roles.ts';
+
+export interface OrganisationRef {
+  id: number;
+  name: string;
+  kind: OrganisationKind;
+}
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  organisation: OrganisationRef | null;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      user?: AuthUser;
+    }
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * Configuration: read from the environment once, validated with zod. A bad value stops start-up with a
+ * message naming the variable. Every variable is listed in CONFIG_VARIABLES (the README table is checked
+ * against it).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+export interface ConfigVariable {
+  name: string;
+  default: string;
+  description: string;
+}
+
+export const CONFIG_VARIABLES: ConfigVariable[] = [
+  { name: 'PORT', default: '3000', description: 'HTTP 监听端口 (HTTP port to listen on)' },
+  { name: 'HOST', default: '0.0.0.0', description: 'HTTP 监听地址 (interface to bind)' },
+  { name: 'DATABASE_URL', default: 'sqlite:data/eproc.sqlite', description: '数据库地址：sqlite:<文件> 或 mysql://user:pass@host:3306/db (database URL)' },
+  { name: 'JWT_SECRET', default: '(generated into data/jwt-secret)', description: 'JWT 签名密钥，至少 32 个字符；生产环境必须设置 (HS256 signing secret, ≥32 chars, required in production)' },
+  { name: 'JWT_ISSUER', default: 'fucheng-eproc', description: 'JWT iss 声明 (token issuer)' },
+  { name: 'JWT_AUDIENCE', default: 'fucheng-eproc-api', description: 'JWT aud 声明 (token audience)' },
+  { name: 'JWT_EXPIRES_IN', default: '8h', description: '登录令牌有效期，如 8h、30m (token lifetime)' },
+  { name: 'DEMO_PASSWORD', default: 'demo1234', description: '演示账号的初始密码 (password of the demo accounts)' },
+  { name: 'SEED_DEMO', default: 'true', description: '新数据库首次启动时创建演示单位和账号；false 不创建 (seed demo organisations and users on a new database)' },
+  { name: 'LOG_LEVEL', default: 'info', description: '日志级别 fatal/error/warn/info/debug/trace/silent (log level)' },
+  { name: 'ENGINE', default: 'embedded', description: '流程引擎：embedded（内置）；zeebe 暂未提供 (BPMN engine adapter)' },
+  { name: 'ENGINE_POLL_MS', default: '1000', description: '定时器与作业重试的轮询间隔（毫秒）(scheduler poll interval, ms)' },
+  { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
+  { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
+  { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
+];
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  databaseUrl: string;
+  jwt: { secret: string; issuer: string; audience: string; expiresIn: string };
+  demoPassword: string;
+  seedDemo: boolean;
+  logLevel: LogLevel;
+  engine: 'embedded';
+  enginePollMs: number;
+  processesDir: string;
+  formsDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; reason: string }[]) {
+    super(
+      '配置错误 (invalid configuration):\n' + problems.map((p) => `  ${p.variable}: ${p.reason}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `必须是整数 (must be an integer)`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `必须在 ${min} 到 ${max} 之间 (must be between ${min} and ${max})`);
+
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .refine((s) => ['true', 'false', '1', '0', 'yes', 'no'].includes(s), '必须是 true 或 false (must be true or false)')
+  .transform((s) => s === 'true' || s === '1' || s === 'yes');
+
+const nonEmpty = z.string().trim().min(1, '不能为空 (must not be empty)');
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: nonEmpty.default('0.0.0.0'),
+  DATABASE_URL: nonEmpty
+    .refine((u) => /^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/.test(u), '必须以 sqlite: 或 mysql:// 开头 (must start with sqlite: or mysql://)')
+    .default('sqlite:data/eproc.sqlite'),
+  JWT_SECRET: z.string().min(32, '至少需要 32 个字符 (must be at least 32 characters)').optional(),
+  JWT_ISSUER: nonEmpty.default('fucheng-eproc'),
+  JWT_AUDIENCE: nonEmpty.default('fucheng-eproc-api'),
+  JWT_EXPIRES_IN: z
+    .string()
+    .regex(/^\d+\s*(s|m|h|d)?$/, '格式如 8h、30m、3600 (e.g. 8h, 30m or seconds)')
+    .default('8h'),
+  DEMO_PASSWORD: z.string().min(8, '至少需要 8 个字符 (must be at least 8 characters)').default('demo1234'),
+  SEED_DEMO: bool.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENGINE: z
+    .string()
+    .default('embedded')
+    .superRefine((v, ctx) => {
+      if (v === 'zeebe') ctx.addIssue({ code: 'custom', message: 'Zeebe 适配器尚未提供 (not available yet); 请使用 embedded' });
+      else if (v !== 'embedded') ctx.addIssue({ code: 'custom', message: `未知引擎 "${v}"，可选 embedded (unknown engine)` });
+    })
+    .transform(() => 'embedded' as const),
+  ENGINE_POLL_MS: int(10, 3_600_000).default(1000),
+  PROCESSES_DIR: nonEmpty.default('processes'),
+  FORMS_DIR: nonEmpty.default('forms'),
+});
+
+export interface LoadConfigOptions {
+  /** Where a generated JWT secret is kept (default `data`). */
+  dataDir?: string;
+}
+
+/** Reads and validates the environment. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfigOptions = {}): Config {
+  // Empty strings count as "not set", so `PORT=` falls back to the default.
+  const raw: Record<string, string> = {};
+  for (const v of CONFIG_VARIABLES) {
+    const value = env[v.name];
+    if (value !== undefined && value !== '') raw[v.name] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), reason: i.message })));
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.JWT_SECRET) {
+    throw new ConfigError([{ variable: 'JWT_SECRET', reason: '生产环境必须设置，至少 32 个字符 (required in production, ≥32 characters)' }]);
+  }
+  const secret = e.JWT_SECRET ?? persistentSecret(opts.dataDir ?? 'data');
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    jwt: { secret, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, expiresIn: e.JWT_EXPIRES_IN.replace(/\s+/g, '') },
+    demoPassword: e.DEMO_PASSWORD,
+    seedDemo: e.SEED_DEMO,
+    logLevel: e.LOG_LEVEL,
+    engine: e.ENGINE,
+    enginePollMs: e.ENGINE_POLL_MS,
+    processesDir: e.PROCESSES_DIR,
+    formsDir: e.FORMS_DIR,
+  };
+}
+
+/** A random secret generated once and kept in `<dataDir>/jwt-secret` (mode 0600) so restarts keep tokens valid. */
+function persistentSecret(dataDir: string): string {
+  const file = path.resolve(dataDir, 'jwt-secret');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new ConfigError([{ variable: 'JWT_SECRET', reason: `无法读取 ${file} (cannot read): ${(err as Error).message}` }]);
+    }
+  }
+  const secret = crypto.randomBytes(48).toString('base64url');
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+  } catch (err) {
+    throw new ConfigError([{ variable: 'JWT_SECRET', reason: `未设置且无法写入 ${file} (not set and cannot store a generated one): ${(err as Error).message}` }]);
+  }
+  return secret;
+}
+
+/** DATABASE_URL alone, validated the same way (for tools such as `npm run migrate` that need nothing else). */
+export function loadDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  const value = env.DATABASE_URL || undefined;
+  const parsed = schema.pick({ DATABASE_URL: true }).safeParse({ DATABASE_URL: value });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ variable: 'DATABASE_URL', reason: i.message })));
+  }
+  return parsed.data.DATABASE_URL;
+}

@@ -1,0 +1,123 @@
+/**
+ * One declaration per route: method, path, who may call it, the zod schemas of its input and output.
+ * `addRoute` mounts it on the router (auth → role check → validation → handler) and registers it in the
+ * OpenAPI document, so the documentation, the validation and the access rule cannot drift apart.
+ */
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { ZodObject, ZodType, output } from 'zod';
+import { requireRole, describeRoles } from '../auth/middleware.ts';
+import type { Role } from '../auth/roles.ts';
+import type { AuthUser } from '../auth/types.ts';
+import { BEARER, errorSchema } from './openapi.ts';
+import { parseBody, parseParams, parseQuery } from './validate.ts';
+
+/** 'public': anyone; 'authenticated': any logged-in user (object rules checked in the handler); roles: any of them. */
+export type Access = 'public' | 'authenticated' | readonly Role[];
+
+export interface Api {
+  router: Router;
+  registry: OpenAPIRegistry;
+  requireAuth: RequestHandler;
+}
+
+type Out<S> = S extends ZodType ? output<S> : undefined;
+
+export interface RouteSpec<B, Q, P, A extends Access> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Express path, e.g. /api/tasks/:id */
+  path: string;
+  tags: string[];
+  summary: string;
+  description?: string;
+  access: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  response: { status?: number; description: string; schema: ZodType };
+  /** Error statuses this route can answer besides 401/403/422 (added from `access` and the schemas). */
+  errors?: number[];
+}
+
+export interface RouteInput<B, Q, P, A extends Access> {
+  body: Out<B>;
+  query: Out<Q>;
+  params: Out<P>;
+  user: A extends 'public' ? AuthUser | undefined : AuthUser;
+  req: Request;
+  res: Response;
+}
+
+const ERROR_TEXT: Record<number, string> = {
+  400: '请求格式错误 (malformed request)',
+  401: '未登录或令牌无效 (not authenticated)',
+  403: '无权操作 (forbidden)',
+  404: '不存在 (not found)',
+  409: '状态冲突 (conflict)',
+  413: '请求体过大 (payload too large)',
+  422: '校验失败 (validation failed)',
+  503: '服务不可用 (service unavailable)',
+};
+
+export function toOpenApiPath(expressPath: string): string {
+  return expressPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+export function accessText(access: Access): string {
+  if (access === 'public') return '无需登录 (public)';
+  if (access === 'authenticated') return '任何已登录用户，另按对象归属检查 (any authenticated user; object rules apply)';
+  return `角色：${describeRoles(access)}`;
+}
+
+export function addRoute<
+  B extends ZodType | undefined = undefined,
+  Q extends ZodObject | undefined = undefined,
+  P extends ZodObject | undefined = undefined,
+  A extends Access = Access,
+>(api: Api, spec: RouteSpec<B, Q, P, A>, handler: (input: RouteInput<B, Q, P, A>) => unknown): void {
+  const middleware: RequestHandler[] = [];
+  if (spec.access !== 'public') middleware.push(api.requireAuth);
+  if (Array.isArray(spec.access)) middleware.push(requireRole(...(spec.access as readonly Role[])));
+
+  const status = spec.response.status ?? 200;
+  middleware.push(async (req, res) => {
+    const input = {
+      body: spec.body ? parseBody(spec.body, req) : undefined,
+      query: spec.query ? parseQuery(spec.query, req) : undefined,
+      params: spec.params ? parseParams(spec.params, req) : undefined,
+      user: req.user,
+      req,
+      res,
+    } as RouteInput<B, Q, P, A>;
+    const result = await handler(input);
+    if (!res.headersSent) res.status(status).json(result);
+  });
+  api.router[spec.method](spec.path, ...middleware);
+
+  const errorStatuses = new Set<number>(spec.errors ?? []);
+  if (spec.access !== 'public') errorStatuses.add(401);
+  if (Array.isArray(spec.access)) errorStatuses.add(403);
+  if (spec.body || spec.query || spec.params) errorStatuses.add(422);
+  if (spec.body) errorStatuses.add(400);
+  const responses: RouteConfig['responses'] = {
+    [status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
+  };
+  for (const code of [...errorStatuses].sort()) {
+    responses[code] = { description: ERROR_TEXT[code] ?? '错误 (error)', content: { 'application/json': { schema: errorSchema } } };
+  }
+  api.registry.registerPath({
+    method: spec.method,
+    path: toOpenApiPath(spec.path),
+    tags: spec.tags,
+    summary: spec.summary,
+    description: [spec.description, `权限 (access): ${accessText(spec.access)}`].filter(Boolean).join('\n\n'),
+    security: spec.access === 'public' ? [] : [{ [BEARER]: [] }],
+    request: {
+      body: spec.body ? { required: false, content: { 'application/json': { schema: spec.body } } } : undefined,
+      query: spec.query,
+      params: spec.params,
+    },
+    responses,
+    'x-access': spec.access === 'public' || spec.access === 'authenticated' ? spec.access : [...spec.access],
+  } as RouteConfig);
+}

@@ -1,0 +1,31 @@
+/**
+ * Job workers: one handler per `zeebe:taskDefinition type` used in processes/*.bpmn. Both engine adapters call
+ * the same functions. A model whose service task type is not listed here is refused at deploy.
+ */
+import type { Database } from '../db.ts';
+import type { Clock } from '../clock.ts';
+import type { EnginePort, Worker, WorkerOptions } from '../engine/port.ts';
+import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
+
+export interface WorkerDeps {
+  db: Database;
+  clock: Clock;
+}
+
+interface WorkerDefinition {
+  create(deps: WorkerDeps): Worker;
+  options?: WorkerOptions;
+}
+
+const WORKERS: Readonly<Record<string, WorkerDefinition>> = {
+  [PROJECT_NUMBER_TASK_TYPE]: { create: projectNumberWorker, options: { retries: 3 } },
+};
+
+/** Every task type that has a worker. */
+export const WORKER_TYPES: readonly string[] = Object.freeze(Object.keys(WORKERS));
+
+export function registerWorkers(engine: EnginePort, deps: WorkerDeps): void {
+  for (const [type, def] of Object.entries(WORKERS)) {
+    engine.registerWorker(type, def.create(deps), def.options);
+  }
+}
