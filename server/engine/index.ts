@@ -11,7 +11,7 @@ export interface EngineOptions {
   pollIntervalMs?: number;
   /** Where `zeebe:formDefinition formId` files live (default `forms`). */
   formsDir?: string;
-  /** How many waiting instances keep a live engine in memory between operations (LRU; 0 = none). */
+  /** How many waiting instances keep a live engine (~2 MB each) between operations (LRU; default 32, 0 = none). */
   hotInstances?: number;
   log?: (msg: string, data?: Record<string, unknown>) => void;
 }

@@ -81,7 +81,7 @@ for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ?
     beforeEach(() => h.engine.deploy({ xml: fixture('approval.bpmn'), resourceName: 'approval.bpmn' }));
 
     it('runs a worker with input mappings and headers, projects the user task, routes on FEEL', async () => {
-      const inst = await h.engine.startInstance({ bpmnProcessId: 'approval', variables: { amountFen: 50, dueAt: '2026-03-09T09:00:00Z' }, businessKey: 'FCZC-2026-0001', startedBy: 'purchaser' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'approval', variables: { amountFen: 50, dueAt: '2026-03-09T09:00:00Z', stats: { kept: true } }, businessKey: 'FCZC-2026-0001', startedBy: 'purchaser' });
       expect(inst.state).to.equal('active');
       expect(calcCalls).to.have.length(1);
       expect(calcCalls[0]).to.deep.include({ headers: { template: 'T01' }, key: `${inst.instanceId}:svc:1` });
@@ -93,6 +93,7 @@ for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ?
 
       const view1 = await h.engine.getInstance(inst.instanceId);
       expect(view1!.variables).to.include({ calcResult: 101 });
+      expect(view1!.variables.stats).to.deep.equal({ kept: true, calc: { tenfold: 1010 } }); // path target extends
       expect(view1!.variables).to.not.have.property('noise');
       expect(view1!.variables).to.not.have.property('doubled');
       expect(view1!.activeElements.map((a) => a.elementId)).to.deep.equal(['dept']);
@@ -119,6 +120,25 @@ for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ?
       const view = await h.engine.getInstance(inst.instanceId);
       expect(view!.state).to.equal('completed');
       expect(view!.history.map((e) => e.elementId)).to.include('endReturned');
+    });
+
+    it('answers a model failure during an operation with 422 naming the element, and saves nothing', async () => {
+      const xml = fixture('approval.bpmn')
+        .replace('id="approval" name="审批"', 'id="strict" name="严格审批"')
+        .replace(' default="fReturn"', '')
+        .replace('<bpmn:sequenceFlow id="fReturn" sourceRef="gw" targetRef="endReturned"/>', '<bpmn:sequenceFlow id="fReturn" sourceRef="gw" targetRef="endReturned"><bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">=deptDecision = "return"</bpmn:conditionExpression></bpmn:sequenceFlow>');
+      await h.engine.deploy({ xml, resourceName: 'strict.bpmn' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'strict', variables: { amountFen: 1 } });
+      const [task] = await h.openTasks(inst.instanceId);
+      const err = await rejects(h.engine.completeUserTask({ taskId: task!.id, variables: { decision: 'maybe' }, actor: 'u1' }));
+      expect(err.status).to.equal(422);
+      expect(err.code).to.equal('PROCESS_ERROR');
+      expect(err.details[0]!.path).to.equal('gw');
+      const still = await h.openTasks(inst.instanceId);
+      expect(still.map((t) => t.id)).to.deep.equal([task!.id]);
+      expect((await h.engine.getInstance(inst.instanceId))!.variables).to.not.have.property('deptDecision');
+      await h.engine.completeUserTask({ taskId: task!.id, variables: { decision: 'approve' }, actor: 'u1' });
+      expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId)).to.deep.equal(['finance']);
     });
 
     it('refuses a second completion of the same task with 409 and changes nothing', async () => {

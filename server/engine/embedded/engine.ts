@@ -41,7 +41,7 @@ export class EmbeddedEngine implements Engine {
   constructor(private readonly opts: EngineOptions & { formsDir?: string }) {
     this.store = new EngineStore(opts.db, this.listeners);
     this.formsDir = path.resolve(opts.formsDir ?? 'forms');
-    this.hotCapacity = opts.hotInstances ?? 200;
+    this.hotCapacity = opts.hotInstances ?? 32;
   }
 
   private log(msg: string, data?: Record<string, unknown>): void {

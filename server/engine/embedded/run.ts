@@ -125,6 +125,17 @@ export interface RunResult {
   firedTimers: string[];
 }
 
+/** Sets `a.b.c` in `target`, creating objects on the way (replacing non-objects). */
+function setPath(target: Variables, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node: Record<string, unknown> = target;
+  for (const key of parts.slice(0, -1)) {
+    const next = node[key];
+    node = node[key] = next && typeof next === 'object' && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
 /** A failure of the model at run time (no matching gateway condition, bad FEEL, …): nothing is saved. */
 export class EngineRunError extends Error {
   constructor(
@@ -310,12 +321,15 @@ export class InstanceRun {
   }
 
   async dispose(): Promise<void> {
-    try {
-      if (this.engine.execution && !this.ended) await this.engine.stop();
-    } catch {
-      /* stopping a failed engine may throw; it is dropped anyway */
-    }
     this.listener.removeAllListeners();
+    // bpmn-engine's stop() never settles on an engine that failed; a dropped engine needs no stop then.
+    if (this.engine.execution && !this.ended && !this.failure) {
+      try {
+        await Promise.race([this.engine.stop(), new Promise((r) => setTimeout(r, 1_000).unref())]);
+      } catch {
+        /* it is dropped anyway */
+      }
+    }
     this.engine.removeAllListeners();
   }
 
@@ -375,7 +389,13 @@ export class InstanceRun {
     }
     const scope = { ...this.variables(), ...local };
     const out: Variables = {};
-    for (const m of info.outputs) out[m.target] = evalFeel(m.source, { ...scope, ...out });
+    for (const m of info.outputs) {
+      const value = evalFeel(m.source, { ...scope, ...out });
+      const root = m.target.split('.')[0]!;
+      // A path target extends the existing object; a plain target replaces the variable (Zeebe).
+      if (root !== m.target && !(root in out)) out[root] = structuredClone(this.vars[root] ?? {});
+      setPath(out, m.target, value);
+    }
     this.setVariables(out);
   }
 
@@ -523,9 +543,14 @@ export class InstanceRun {
     l.on('process.end', () => {
       this.ended = true;
     });
-    l.on('process.error', (api: Api) => this.fail(api?.id ?? null, api?.content?.error ?? new Error('process error')));
+    let lastErrorElement: string | null = null;
+    l.on('process.error', (api: Api) => {
+      const err = api?.content?.error ?? new Error('process error');
+      this.fail(err?.source?.content?.id ?? lastErrorElement ?? api?.id ?? null, err);
+    });
     l.on('activity.error', (api: Api) => {
-      // A caught error is normal flow; an uncaught one becomes process.error.
+      // A caught error is normal flow; an uncaught one becomes process.error, naming this element.
+      lastErrorElement = api.id;
       record(api, 'error', null, api.content?.error?.message ?? null);
     });
   }
