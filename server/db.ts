@@ -2,10 +2,12 @@
  * Database access: one Sequelize instance for SQLite (embedded default) or MySQL/MariaDB (production).
  * Write transactions go through `withTransaction`, which makes SQLite behave under concurrency
  * (IMMEDIATE transactions, busy timeout, in-process queue) and retries MySQL deadlocks.
+ * SQLite runs on better-sqlite3 through the node-sqlite3-compatible adapter in server/sqlite/.
  */
 import path from 'node:path';
 import fs from 'node:fs';
 import { Sequelize, Transaction } from 'sequelize';
+import { sqliteDialect } from './sqlite/index.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -38,11 +40,14 @@ export async function openDatabase(url: string, opts: { logging?: (sql: string) 
       dialect: 'sqlite',
       storage: parsed.storage,
       logging: opts.logging ?? false,
-      // Sequelize opens one sqlite connection per transaction; each needs the busy timeout.
-      hooks: {},
+      // better-sqlite3 behind node-sqlite3's API: one real handle per file per process; Sequelize's per-transaction
+      // "connections" are facades over it (see server/sqlite/). The busy timeout is for locks held by OTHER
+      // processes (tests' child processes, `npm run migrate` beside a server).
+      dialectModule: sqliteDialect({ busyTimeoutMs: BUSY_TIMEOUT_MS }),
     });
-    patchSqliteConnections(sequelize);
     await sequelize.query('PRAGMA journal_mode=WAL');
+    await sequelize.query('PRAGMA foreign_keys=ON'); // Sequelize also sets it on each connection it opens
+    // WAL with NORMAL sync is durable against process crashes (not against power loss mid-commit).
     await sequelize.query('PRAGMA synchronous=NORMAL');
   } else {
     const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
@@ -59,25 +64,6 @@ export async function openDatabase(url: string, opts: { logging?: (sql: string) 
     await sequelize.authenticate();
   }
   return makeDatabase(sequelize, parsed.dialect);
-}
-
-function patchSqliteConnections(sequelize: Sequelize): void {
-  // The sqlite dialect bypasses Sequelize's connect hooks, so configure each connection as it opens.
-  const cm = (sequelize as unknown as { connectionManager: { getConnection: (o: unknown) => Promise<SqliteConn> } })
-    .connectionManager;
-  const original = cm.getConnection.bind(cm);
-  const configured = new WeakSet<SqliteConn>();
-  cm.getConnection = async (options: unknown) => {
-    const conn = await original(options);
-    if (!configured.has(conn)) {
-      conn.configure('busyTimeout', BUSY_TIMEOUT_MS);
-      configured.add(conn);
-    }
-    return conn;
-  };
-}
-interface SqliteConn {
-  configure(option: 'busyTimeout', value: number): void;
 }
 
 function makeDatabase(sequelize: Sequelize, dialect: Dialect): Database {
