@@ -44,7 +44,7 @@ describe('processes/procurement.bpmn on the embedded engine', function () {
     projectName: '涪城区卫健局救护车采购',
     categoryCode: 'A02030000',
     method: '竞争性谈判',
-    budgetFen: 250_000_000,
+    budgetYuan: 2_500_000,
     fundingSource: '一般公共预算资金',
     smeReserved: true,
     deliveryDate: '2027-05-01',
@@ -91,6 +91,16 @@ describe('processes/procurement.bpmn on the embedded engine', function () {
     expect(view!.history.some((h) => h.elementId === 'end_approved')).to.equal(true);
     expect(view!.variables).not.to.have.any.keys('decision', 'comment');
     expect(view!.incidents).to.deep.equal([]);
+  });
+
+  it('converts the amounts in 元 to integer fen exactly, and a non-open method below the threshold skips the city', async function () {
+    const ref = await engine.startInstance({ bpmnProcessId: 'procurement', variables: { initiator: 'purchaser', cityApprovalThresholdFen: THRESHOLD } });
+    // 0.29 * 100 is 28.999999999999996 in binary floating point: a naive floor would lose a fen.
+    await completeOnly(ref.instanceId, 'fill_application', application({ budgetYuan: 1234.29, maxPriceYuan: 0.29 }), 'purchaser');
+    const view = await engine.getInstance(ref.instanceId);
+    expect(view!.variables).to.include({ budgetFen: 123429, maxPriceFen: 29 });
+    expect(Number.isInteger(view!.variables.budgetFen)).to.equal(true);
+    expect((await openTasks(ref.instanceId)).map((t) => t.elementId)).to.deep.equal(['dept_approval']);
   });
 
   it('returns to the applicant, who withdraws: 申请撤回; numbers stay unique per instance', async function () {
