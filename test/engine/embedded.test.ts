@@ -343,6 +343,33 @@ for (const hotInstances of [200, 0]) describe(`embedded engine (${hotInstances ?
       expect((await Task.findByPk(sign!.id))!.state).to.equal('canceled');
     });
 
+    it('waits until a timeDate and repeats a non-interrupting timeCycle boundary (R2/PT1H) exactly twice', async () => {
+      await h.engine.deploy({ xml: fixture('timer-kinds.bpmn'), resourceName: 'tk.bpmn' });
+      const inst = await h.engine.startInstance({ bpmnProcessId: 'timerKinds', variables: { openingAt: '2026-03-05T01:30:00Z' } });
+      h.clock.set('2026-03-05T01:29:59Z');
+      await h.engine.runDue();
+      expect(await h.openTasks(inst.instanceId)).to.have.length(0);
+      h.clock.set('2026-03-05T01:30:00Z');
+      await h.engine.runDue();
+      expect((await h.openTasks(inst.instanceId)).map((t) => t.elementId)).to.deep.equal(['review']);
+      for (let hour = 1; hour <= 4; hour++) {
+        h.clock.advance(3_600_000);
+        await h.engine.runDue();
+      }
+      // bpmn-engine runs an activity once at a time: the second reminder token waits until the first is done
+      // (Zeebe would open both at once). Two fires, not four; the review task stays open throughout.
+      let reminders = 0;
+      for (;;) {
+        const open = await h.openTasks(inst.instanceId);
+        const reminder = open.find((t) => t.elementId === 'reminder');
+        expect(open.map((t) => t.elementId)).to.include('review');
+        if (!reminder) break;
+        reminders++;
+        await h.engine.completeUserTask({ taskId: reminder.id, variables: {}, actor: 'supervisor' });
+      }
+      expect(reminders).to.equal(2);
+    });
+
     it('drops the boundary timer when the task is completed in time', async () => {
       const inst = await h.engine.startInstance({ bpmnProcessId: 'timers', variables: { waitFor: 'PT0S' } });
       const [sign] = await h.openTasks(inst.instanceId);

@@ -39,6 +39,8 @@ export interface ElementInfo {
   message?: { name: string; correlationKey: string | null };
   /** Error codes an attached boundary or enclosing sub-process catches ('*' = any). */
   catchableErrors: Set<string>;
+  /** The timeDate expression of a timer event, when it has one. */
+  timeDate?: string;
   loop?: { inputCollection?: string; inputElement?: string; outputCollection?: string; outputElement?: string };
 }
 
@@ -208,6 +210,7 @@ function collect(
         const expr = d.timeDuration?.body ?? d.timeDate?.body ?? d.timeCycle?.body;
         if (!expr) problems.push({ path, reason: 'timer without timeDuration, timeDate or timeCycle' });
         checkFeel(`${path}.timer`, expr, problems);
+        if (d.timeDate?.body) info.timeDate = d.timeDate.body;
       }
       if (d.$type === 'bpmn:ErrorEventDefinition' && el.$type === 'bpmn:BoundaryEvent' && d.errorRef && !d.errorRef.errorCode) {
         problems.push({ path, reason: 'error boundary references an error without errorCode' });

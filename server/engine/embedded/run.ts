@@ -169,6 +169,7 @@ export class InstanceRun {
   private readonly jobs: Map<string, JobRecord>;
   private readonly jobReruns = new Map<string, () => void>();
   private readonly subscriptions = new Map<string, SubscriptionRecord>();
+  private readonly timeDates = new Map<string, Date>();
   private previous: WaitState;
   // What the current operation changed.
   private resolvedJobIds: string[] = [];
@@ -418,8 +419,9 @@ export class InstanceRun {
       isExpression: (text: unknown) => isFeel(text),
       hasExpression: (text: unknown) => isFeel(text),
       resolveExpression: (expression: unknown, context: any) => {
-        if (!isFeel(expression)) return expression;
-        return evalFeel(expression, { ...this.vars, ...this.loopLocals(context) });
+        const value = isFeel(expression) ? evalFeel(expression, { ...this.vars, ...this.loopLocals(context) }) : expression;
+        const info = this.input.model.elements.get(context?.content?.id);
+        return info?.timeDate !== undefined && info.timeDate === expression ? this.shiftTimeDate(info.id, value) : value;
       },
     };
   }
@@ -482,11 +484,29 @@ export class InstanceRun {
   }
 
   /** When a new timer is due by the injected clock (bpmn-engine itself computes with the real clock). */
+  /**
+   * bpmn-engine compares a timeDate with the real clock and fires at once when it has passed. It is handed the
+   * date moved by (real now − clock now), so that it waits exactly when the injected clock says the date is
+   * ahead; the true date is kept for the due time. With the system clock the shift is zero.
+   */
+  private shiftTimeDate(elementId: string, value: unknown): unknown {
+    if (value === null || value === undefined || value === '') return value;
+    let date: Date;
+    try {
+      date = getDate(String(value));
+    } catch {
+      return value; // the engine reports the bad date
+    }
+    this.timeDates.set(elementId, date);
+    return new Date(date.getTime() + (Date.now() - this.input.clock.now().getTime())).toISOString();
+  }
+
   timerDue(owner: any, delay: number): Date {
     const now = this.input.clock.now();
     const type: string | undefined = owner.timerType;
     const value = type ? owner[type] : undefined;
     try {
+      if (type === 'timeDate' && this.timeDates.has(owner.id)) return this.timeDates.get(owner.id)!;
       if (type === 'timeDate' && value) return getDate(String(value));
       if ((type === 'timeDuration' || type === 'timeCycle') && value) return new ISOInterval(String(value)).parse().getExpireAt(now, now);
     } catch {
