@@ -2,6 +2,7 @@
  * The Express application (no listen): security headers, request logs, the JSON body parser, every
  * component's routes, the OpenAPI document and swagger-ui, the JSON 404 for /api and the error handler.
  */
+import { inputGuard } from './http/input-guard.ts';
 import crypto from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -68,9 +69,9 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerHealthRoutes(api, { db, engineKind: engine.kind, version: APP_VERSION, logger });
   registerAuthRoutes(api, { auth, config });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
-  registerInstanceRoutes(api, { Task, engine });
+  registerInstanceRoutes(api, { Task, engine, clock });
 
-  app.use('/api', requireJsonBody, express.json({ limit: '1mb' }));
+  app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);
   app.use(api.router);
   app.use('/api', docsRouter(api.registry, APP_VERSION));
   app.use('/api', apiNotFound);

@@ -2,6 +2,7 @@
  * Login and the loading of the calling user. Wrong user name, wrong password and a locked account all give
  * the same answer (no user enumeration); an unknown user costs the same scrypt time as a known one.
  */
+import { Op } from 'sequelize';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -55,18 +56,24 @@ export function createAuthService(models: AuthModels, config: Config, clock: Clo
       }
       const ok = await verifyPassword(password, user.passwordHash);
       if (!ok) {
-        const failures = user.loginFailures + 1;
-        const locked = failures >= MAX_LOGIN_FAILURES;
-        await user.update({
-          loginFailures: locked ? 0 : failures,
-          lockedUntil: locked ? new Date(now.getTime() + LOCKOUT_MS) : user.lockedUntil,
-        });
+        // Atomic increment: parallel guesses must each count (a read-modify-write would let them overwrite).
+        await User.increment('loginFailures', { by: 1, where: { id: user.id } });
+        await user.reload();
+        if (user.loginFailures >= MAX_LOGIN_FAILURES) {
+          await User.update({ loginFailures: 0, lockedUntil: new Date(now.getTime() + LOCKOUT_MS) }, { where: { id: user.id } });
+        }
         throw invalidCredentials();
       }
       if (user.disabled) {
         throw new AppError(401, 'ACCOUNT_DISABLED', '账号已停用，请联系管理员 (account disabled)');
       }
-      await user.update({ loginFailures: 0, lockedUntil: null, lastLoginAt: now });
+      // Only an unlocked account logs in: a lock set by a parallel wrong guess since the read above wins.
+      const [cleared] = await User.update(
+        { loginFailures: 0, lockedUntil: null, lastLoginAt: now },
+        { where: { id: user.id, [Op.or]: [{ lockedUntil: null }, { lockedUntil: { [Op.lte]: now } }] } },
+      );
+      if (cleared !== 1) throw invalidCredentials();
+      await user.reload();
       const authUser = await toAuthUser(user);
       const token = signToken({ ...authUser, tokenVersion: user.tokenVersion }, config.jwt, clock);
       return { token, user: authUser };

@@ -11,6 +11,7 @@ import { addRoute, type Api } from '../http/route.ts';
 import { emptyBody } from '../http/validate.ts';
 import type { Logger } from '../logger.ts';
 import { assertOpen, claimedByOther, loadTaskFor } from './access.ts';
+import { assertFormVariables } from './form-fields.ts';
 import { readForm } from './forms.ts';
 import { parseHeaders, presentTask } from './present.ts';
 import { listTasks } from './query.ts';
@@ -131,7 +132,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       summary: '办理完成任务 (complete)',
       description:
         '处理人，或未签收任务的候选人（办理即签收）。variables 为 JSON 对象：最多 100 个键，键名为标识符，总计 ≤ 256 KB。' +
-        ' (the assignee, or a candidate of an unclaimed task, which is claimed implicitly)',
+        ' (the assignee, or a candidate of an unclaimed task, which is claimed implicitly)。只能提交任务表单中的字段 (only the fields of the task\'s form)。',
       access: 'authenticated',
       params: taskIdParams,
       body: completeBody,
@@ -142,6 +143,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
       if (task.assignee && task.assignee !== user.username) throw claimedByOther(task);
+      assertFormVariables(await readForm(deps.config.formsDir, task.formId, deps.logger), task.formId, body.variables ?? {});
       const claimedNow = !task.assignee;
       if (claimedNow) {
         await engine.assignUserTask({ taskId: task.id, assignee: user.username, allowOverride: false, actor: user.username });

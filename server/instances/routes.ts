@@ -2,6 +2,8 @@
  * Process instances, incidents and messages. Every change goes through the engine port; its AppErrors
  * (404 unknown process/instance/incident, 409 wrong state, 422 model or variable problems) pass through.
  */
+import { startVariables } from './start-variables.ts';
+import type { Clock } from '../clock.ts';
 import type { EnginePort } from '../engine/port.ts';
 import type { Task } from '../engine/task-projection.ts';
 import { forbidden, notFound } from '../errors.ts';
@@ -16,6 +18,7 @@ import {
 export interface InstanceDeps {
   Task: typeof Task;
   engine: EnginePort;
+  clock: Clock;
 }
 
 export function registerInstanceRoutes(api: Api, deps: InstanceDeps): void {
@@ -28,7 +31,7 @@ export function registerInstanceRoutes(api: Api, deps: InstanceDeps): void {
       path: '/api/processes/:bpmnProcessId/instances',
       tags: ['instances'],
       summary: '发起流程实例 (start a process instance)',
-      description: '变量 initiator 由服务端设为当前用户 (the server sets `initiator` to the caller)。未部署的流程 404。',
+      description: '变量 initiator（当前用户）与 cityApprovalThresholdFen（当日有效的公开招标数额标准）由服务端设置，客户端提交这些变量将被拒绝 (422)。未部署的流程 404。',
       access: ['purchaser', 'process_admin'],
       params: processParams,
       body: startBody,
@@ -40,7 +43,7 @@ export function registerInstanceRoutes(api: Api, deps: InstanceDeps): void {
         bpmnProcessId: params.bpmnProcessId,
         version: body.version,
         businessKey: body.businessKey ?? null,
-        variables: { ...(body.variables ?? {}), initiator: user.username },
+        variables: startVariables(body.variables ?? {}, { username: user.username, now: deps.clock.now() }),
         startedBy: user.username,
       }),
   );

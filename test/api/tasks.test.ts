@@ -36,11 +36,17 @@ describe('API tasks (inbox)', () => {
   const ids = (page: { items: { id: string }[] }) => page.items.map((t) => t.id);
 
   describe('starting an instance', () => {
-    it('creates the first task for the candidate group; the server sets initiator', async () => {
-      const res = await request(h.app)
+    it('creates the first task for the candidate group; the server sets initiator and refuses a client one', async () => {
+      const forged = await request(h.app)
         .post('/api/processes/api_approval/instances')
         .set('Authorization', await as('purchaser'))
         .send({ variables: { projectName: '教学设备采购', initiator: 'someone-else' }, businessKey: 'FCZC-START-1' })
+        .expect(422);
+      expect(forged.body.error.details[0].path).to.equal('variables.initiator');
+      const res = await request(h.app)
+        .post('/api/processes/api_approval/instances')
+        .set('Authorization', await as('purchaser'))
+        .send({ variables: { projectName: '教学设备采购' }, businessKey: 'FCZC-START-1' })
         .expect(201);
       expect(res.body).to.include({ bpmnProcessId: 'api_approval', version: 1, businessKey: 'FCZC-START-1', state: 'active' });
       const task = await openTask(res.body.instanceId);
@@ -195,8 +201,8 @@ describe('API tasks (inbox)', () => {
       const instanceId = await startInstance({}, 'FCZC-RACE-1');
       const task = await openTask(instanceId);
       const [a, b] = await Promise.all([
-        request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept_approver')).send({ variables: { who: 'a' } }),
-        request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept2')).send({ variables: { who: 'b' } }),
+        request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept_approver')).send({ variables: { decision: 'approve', comment: 'a' } }),
+        request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept2')).send({ variables: { decision: 'return', comment: 'b' } }),
       ]);
       expect([a.status, b.status].sort()).to.deep.equal([200, 409]);
       expect(['TASK_ALREADY_CLAIMED', 'TASK_ALREADY_COMPLETED']).to.include((a.status === 409 ? a : b).body.error.code);

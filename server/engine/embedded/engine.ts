@@ -210,8 +210,14 @@ export class EmbeddedEngine implements Engine {
           const sub = run.waitingMessages().find((s) => s.messageName === req.name && s.correlationKey === req.correlationKey);
           return sub ? run.deliverMessage(sub.executionId, variables) : false;
         }, { change: (now) => change('message.correlated', instanceId, messageKey, null, now, { name: req.name, correlationKey: req.correlationKey }) }),
-      ).catch((err) => {
-        if (err instanceof AppError && err.status === 404) return false;
+      ).catch(async (err) => {
+        if (err instanceof AppError && (err.status === 404 || err.code === 'INSTANCE_NOT_ACTIVE')) return false;
+        if (err instanceof AppError && err.code === 'PROCESS_ERROR' && err.cause instanceof EngineRunError) {
+          // This instance's model failed on the message: it gets an incident and keeps waiting; the others still
+          // receive the message (Zeebe correlates per instance).
+          await this.recordFailure(instanceId, err.cause, `message "${req.name}" (${req.correlationKey}) could not be handled: `);
+          return false;
+        }
         throw err;
       });
       if (ok) delivered.push(instanceId);
@@ -350,16 +356,20 @@ export class EmbeddedEngine implements Engine {
       return true;
     } catch (err) {
       if (err instanceof AppError && (err.status === 404 || err.status === 409)) return false;
-      if (err instanceof EngineRunError) {
-        await this.recordSchedulerFailure(instanceId, err);
+      const cause = err instanceof AppError && err.cause instanceof EngineRunError ? err.cause : err;
+      if (cause instanceof EngineRunError) {
+        await this.recordFailure(instanceId, cause);
         return false;
       }
       throw err;
     }
   }
 
-  /** A model error hit by a timer or job run: the instance keeps its last good state and gets an incident. */
-  private async recordSchedulerFailure(instanceId: string, err: EngineRunError): Promise<void> {
+  /**
+   * A model error met by the scheduler or a message: nobody is there to be told, so the instance keeps its last good
+   * state and gets an incident (and its due timers are parked until the incident is retried).
+   */
+  private async recordFailure(instanceId: string, err: EngineRunError, context = ''): Promise<void> {
     const m = this.store.m;
     this.log('engine run failed', { instanceId, error: err.message });
     await this.withLock(instanceId, async () => {
@@ -373,7 +383,7 @@ export class EmbeddedEngine implements Engine {
         });
         await m.Timer.update({ dueAt: PARKED }, { where: { instanceId, dueAt: { [Op.lte]: now } }, transaction: tx });
         const id = newKey();
-        await m.Incident.create({ id, instanceId, bpmnProcessId: inst.bpmnProcessId, elementId: err.elementId ?? inst.bpmnProcessId, type: 'ENGINE_ERROR', message: err.message.slice(0, 2000), jobType: null, jobId: null, state: 'open', createdAt: now, resolvedAt: null }, { transaction: tx });
+        await m.Incident.create({ id, instanceId, bpmnProcessId: inst.bpmnProcessId, elementId: err.elementId ?? inst.bpmnProcessId, type: 'ENGINE_ERROR', message: `${context}${err.message}`.slice(0, 2000), jobType: null, jobId: null, state: 'open', createdAt: now, resolvedAt: null }, { transaction: tx });
         await m.Instance.update({ hasIncident: true }, { where: { id: instanceId }, transaction: tx });
         const ch = change('incident.created', instanceId, id, null, now, { elementId: err.elementId, type: 'ENGINE_ERROR', message: err.message });
         for (const l of this.listeners) await l(ch, tx);

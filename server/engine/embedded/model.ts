@@ -39,6 +39,8 @@ export interface ElementInfo {
   message?: { name: string; correlationKey: string | null };
   /** Error codes an attached boundary or enclosing sub-process catches ('*' = any). */
   catchableErrors: Set<string>;
+  /** The timer expression (duration, date or cycle) of a timer event. */
+  timer?: string;
   /** The timeDate expression of a timer event, when it has one. */
   timeDate?: string;
   loop?: { inputCollection?: string; inputElement?: string; outputCollection?: string; outputElement?: string };
@@ -211,6 +213,7 @@ function collect(
         if (!expr) problems.push({ path, reason: 'timer without timeDuration, timeDate or timeCycle' });
         checkFeel(`${path}.timer`, expr, problems);
         if (d.timeDate?.body) info.timeDate = d.timeDate.body;
+        if (expr) info.timer = expr;
       }
       if (d.$type === 'bpmn:ErrorEventDefinition' && el.$type === 'bpmn:BoundaryEvent' && d.errorRef && !d.errorRef.errorCode) {
         problems.push({ path, reason: 'error boundary references an error without errorCode' });

@@ -20,6 +20,7 @@ const DEFAULT_RETRIES = 3;
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 5 * 60_000;
 const DEFAULT_WORKER_TIMEOUT_MS = 60_000;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 export interface JobRecord {
   id: string;
@@ -123,6 +124,16 @@ export interface RunResult {
   incidents: NewIncident[];
   history: HistoryRecord[];
   firedTimers: string[];
+}
+
+/** An ISO 8601 date-time with zone and a real calendar date, or null. */
+function parseIsoDateTime(value: unknown): Date | null {
+  if (typeof value !== 'string' || !ISO_DATE_TIME.test(value)) return null;
+  const [y, m, d] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (day.getUTCFullYear() !== y || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) return null;
+  const parsed = new Date(value);
+  return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 
 /** Sets `a.b.c` in `target`, creating objects on the way (replacing non-objects). */
@@ -421,6 +432,10 @@ export class InstanceRun {
       resolveExpression: (expression: unknown, context: any) => {
         const value = isFeel(expression) ? evalFeel(expression, { ...this.vars, ...this.loopLocals(context) }) : expression;
         const info = this.input.model.elements.get(context?.content?.id);
+        if (info?.timer !== undefined && info.timer === expression && (value === null || value === undefined || value === '')) {
+          // bpmn-engine would treat an empty timer as no timer and pass on at once; Zeebe fails the element.
+          throw new FeelError(String(expression), `timer ${String(expression)} evaluated to nothing`);
+        }
         return info?.timeDate !== undefined && info.timeDate === expression ? this.shiftTimeDate(info.id, value) : value;
       },
     };
@@ -631,8 +646,9 @@ export class InstanceRun {
       if (!v) return null;
       const r = evalFeel(v, scope);
       if (r === null || r === undefined || r === '') return null;
-      const d = new Date(String(r));
-      if (Number.isNaN(d.getTime())) throw new EngineRunError(info.id, `${what} ${v} is not a date-time (got ${JSON.stringify(r)})`);
+      // Only an ISO 8601 date-time with a zone (as FEEL's date and time() gives): a number or 2026-02-30 is a model error.
+      const d = parseIsoDateTime(r);
+      if (!d) throw new EngineRunError(info.id, `${what} ${v} is not an ISO date-time with a time zone (got ${JSON.stringify(r)})`);
       return d;
     };
     const assignee = u.assignee ? String(evalFeel(u.assignee, scope) ?? '').trim() || null : null;
