@@ -44,6 +44,8 @@ const N = positiveInt('BENCH_N', 200);
 const DORMANT = positiveInt('BENCH_DORMANT', 10_000, true);
 const HOT = process.env.BENCH_HOT === undefined || process.env.BENCH_HOT === '' ? undefined : positiveInt('BENCH_HOT', 0, true);
 
+// Measure what `npm start` runs: server/main.ts turns source maps off (Sequelize reads a stack on every query).
+process.setSourceMapsEnabled(false);
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
