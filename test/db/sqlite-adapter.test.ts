@@ -16,7 +16,6 @@ import {
   Model,
   QueryTypes,
   Sequelize,
-  TimeoutError,
   UniqueConstraintError,
   type ModelStatic,
 } from 'sequelize';

@@ -554,4 +554,3 @@ function checkVariables(vars: Variables): Variables {
   return JSON.parse(JSON.stringify(vars)) as Variables;
 }
 
-export type { Transaction };

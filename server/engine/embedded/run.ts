@@ -123,7 +123,6 @@ export interface RunResult {
   resolvedJobIds: string[];
   incidents: NewIncident[];
   history: HistoryRecord[];
-  firedTimers: string[];
 }
 
 /** An ISO 8601 date-time with zone and a real calendar date, or null. */
@@ -190,7 +189,6 @@ export class InstanceRun {
   private signaled = new Map<string, string>();
   private incidents: NewIncident[] = [];
   private history: HistoryRecord[] = [];
-  private firedTimers: string[] = [];
 
   constructor(private readonly input: RunInput) {
     this.counters = { ...(input.counters ?? {}) };
@@ -236,7 +234,6 @@ export class InstanceRun {
     this.signaled = new Map();
     this.incidents = [];
     this.history = [];
-    this.firedTimers = [];
   }
 
   /** Fires timers and re-runs job retries that are due by the clock (a recovered run did so on resume). */
@@ -322,15 +319,11 @@ export class InstanceRun {
       resolvedJobIds: this.resolvedJobIds,
       incidents: this.incidents,
       history: this.history,
-      firedTimers: this.firedTimers,
     };
     this.previous = structuredClone(wait);
     return result;
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
 
   async dispose(): Promise<void> {
     this.listener.removeAllListeners();
@@ -480,7 +473,6 @@ export class InstanceRun {
                 if (!run.activeTimers.has(executionId)) return;
                 run.activeTimers.delete(executionId);
                 run.knownTimers.delete(executionId);
-                run.firedTimers.push(executionId);
                 try {
                   cb(...args);
                 } catch (err) {

@@ -6,8 +6,8 @@
 import { DataTypes, Op, type ModelStatic, type Model, type Sequelize, type Transaction } from 'sequelize';
 import { conflict } from '../../errors.ts';
 import type { Database } from '../../db.ts';
-import { defineTaskModels, Task, TaskCandidate } from '../task-projection.ts';
-import type { EngineChange, InstanceState, Variables } from '../port.ts';
+import { defineTaskModels } from '../task-projection.ts';
+import type { EngineChange, InstanceState } from '../port.ts';
 import type { RunResult } from './run.ts';
 import { newKey } from './keys.ts';
 
@@ -93,8 +93,6 @@ export interface CommitContext {
   changes: EngineChange[];
   /** Buffered message rows consumed by this run. */
   consumedMessageIds?: string[];
-  /** Incidents this run resolves (job retried successfully). */
-  extra?: (tx: Transaction) => Promise<void>;
   canceled?: boolean;
 }
 
@@ -107,8 +105,8 @@ export class EngineStore {
     this.m = defineEngineModels(db.sequelize);
   }
 
-  async loadInstance(id: string, tx?: Transaction): Promise<InstanceRow | null> {
-    const row = await this.m.Instance.findByPk(id, { transaction: tx });
+  async loadInstance(id: string): Promise<InstanceRow | null> {
+    const row = await this.m.Instance.findByPk(id);
     return row ? (row.get({ plain: true }) as InstanceRow) : null;
   }
 
@@ -239,7 +237,6 @@ export class EngineStore {
       }
       if (state === 'completed') changes.push(change('instance.completed', instance.id, instance.id, c.actor, now, {}));
       if (state === 'canceled') changes.push(change('instance.canceled', instance.id, instance.id, c.actor, now, {}));
-      if (c.extra) await c.extra(tx);
       for (const ch of changes) for (const l of this.listeners) await l(ch, tx);
     });
     return { createdTaskIds };
@@ -272,4 +269,3 @@ export function parseJson<T>(text: string | null | undefined, fallback: T): T {
   return JSON.parse(text) as T;
 }
 
-export type { Variables, TaskCandidate };
