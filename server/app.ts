@@ -24,6 +24,7 @@ import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerInstanceRoutes } from './instances/routes.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
+import { webRouter } from './web/static.ts';
 
 export interface AppDeps {
   config: Config;
@@ -75,6 +76,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   app.use(api.router);
   app.use('/api', docsRouter(api.registry, APP_VERSION));
   app.use('/api', apiNotFound);
+  app.use(webRouter());
   app.use(errorHandler(logger));
   return app;
 }

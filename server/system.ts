@@ -1,0 +1,90 @@
+/**
+ * The whole system in one process: database → migrations → demo seed → engine + workers → deploy processes/*.bpmn
+ * → engine scheduler → HTTP. `server/main.ts` runs it for `npm start`; browser tests start it on a random port.
+ */
+import type { Server } from 'node:http';
+import { buildApp } from './app.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database } from './db.ts';
+import { deployProcesses } from './deploy-processes.ts';
+import { createEngine, type Engine } from './engine/index.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { migrate } from './migrate.ts';
+import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
+import { registerWorkers } from './workers/index.ts';
+
+export interface RunningSystem {
+  config: Config;
+  db: Database;
+  engine: Engine;
+  server: Server;
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Print the demo accounts when the seed created them (npm start does; tests don't). */
+  printDemoAccounts?: boolean;
+}
+
+export async function startSystem(config: Config, opts: StartOptions = {}): Promise<RunningSystem> {
+  const logger = opts.logger ?? silentLogger;
+  const clock = opts.clock ?? systemClock;
+
+  const db: Database = await openDatabase(config.databaseUrl);
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+
+  if (config.seedDemo) {
+    const accounts = await seedDemo(db, { password: config.demoPassword });
+    if (accounts.length) {
+      if (config.nodeEnv === 'production') logger.warn('demo accounts seeded in production: set SEED_DEMO=false');
+      // Printed once, on the first start of a new database.
+      if (opts.printDemoAccounts) console.log(formatDemoAccounts(accounts, config.demoPassword));
+    }
+  }
+
+  // formsDir: the engine checks at deploy that every user task's form exists there.
+  const engine = createEngine({
+    db,
+    clock,
+    pollIntervalMs: config.enginePollMs,
+    formsDir: config.formsDir,
+    log: (msg, data) => logger.info({ engine: true, ...data }, msg),
+  });
+  registerWorkers(engine, { db, clock });
+  const deployed = await deployProcesses(engine, config.processesDir);
+  for (const d of deployed) {
+    logger.info({ bpmnProcessId: d.bpmnProcessId, version: d.version, created: d.created }, 'process deployed');
+  }
+  await engine.start();
+
+  const app = buildApp({ config, db, engine, clock, logger });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  const url = `http://${shownHost}:${port}`;
+  logger.info({ url, docs: `${url}/api/docs` }, 'listening');
+
+  return {
+    config,
+    db,
+    engine,
+    server,
+    url,
+    async stop() {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.stop();
+      await db.close();
+    },
+  };
+}

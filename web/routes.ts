@@ -1,0 +1,38 @@
+/**
+ * Every page of the web app, one entry each: hash path (with :params), component, who may open it, the i18n key of
+ * its title and whether it appears in the top menu. Add yours with one entry (and its import).
+ */
+import type { ComponentType } from 'preact';
+import { HomePage } from './pages/home.tsx';
+import { LoginPage } from './pages/login.tsx';
+
+export interface PageProps {
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+export interface RouteDef {
+  path: string;
+  component: ComponentType<PageProps>;
+  /** i18n key, e.g. 'common:nav.home' or 'registers:nav.suppliers' */
+  title: string;
+  /** Roles that may open it; omitted = any logged-in user. */
+  roles?: readonly string[];
+  /** Shown in the top menu (only for paths without params). */
+  nav?: boolean;
+  /** Reachable without logging in. */
+  public?: boolean;
+}
+
+export const routes: RouteDef[] = [
+  { path: '/', component: HomePage, title: 'common:nav.home', nav: true },
+  { path: '/login', component: LoginPage, title: 'common:login.title', public: true },
+];
+
+export function canOpen(route: RouteDef, roles: readonly string[]): boolean {
+  return !route.roles || route.roles.some((r) => roles.includes(r));
+}
+
+export function visibleNav(roles: readonly string[]): RouteDef[] {
+  return routes.filter((r) => r.nav && canOpen(r, roles));
+}

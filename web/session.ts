@@ -1,0 +1,54 @@
+/** The logged-in user: token and profile kept in localStorage, with a tiny subscription for the layout. */
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  roles: string[];
+  organisation: { id: number; name: string; kind: string } | null;
+}
+
+const KEY = 'eproc.session';
+type Listener = () => void;
+const listeners = new Set<Listener>();
+
+interface Stored {
+  token: string;
+  user: SessionUser;
+}
+
+function read(): Stored | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Stored) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function getToken(): string | null {
+  return read()?.token ?? null;
+}
+
+export function getUser(): SessionUser | null {
+  return read()?.user ?? null;
+}
+
+export function hasRole(...roles: string[]): boolean {
+  const u = getUser();
+  return !!u && u.roles.some((r) => roles.includes(r));
+}
+
+export function setSession(token: string, user: SessionUser): void {
+  localStorage.setItem(KEY, JSON.stringify({ token, user }));
+  listeners.forEach((l) => l());
+}
+
+export function clearSession(): void {
+  localStorage.removeItem(KEY);
+  listeners.forEach((l) => l());
+}
+
+export function onSessionChange(l: Listener): () => void {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
