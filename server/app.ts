@@ -15,6 +15,8 @@ import { defineTaskModels } from './engine/task-projection.ts';
 import { defineAuthModels } from './auth/models.ts';
 import { createRequireAuth } from './auth/middleware.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
+import { registerCalendarRoutes } from './calendar/routes.ts';
+import { createCalendarService } from './calendar/service.ts';
 import { createAuthService } from './auth/service.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
@@ -71,6 +73,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerAuthRoutes(api, { auth, config });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
   registerInstanceRoutes(api, { Task, engine, clock });
+  registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
 
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);
   app.use(api.router);

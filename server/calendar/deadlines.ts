@@ -1,0 +1,90 @@
+/**
+ * Deadlines from legal time limits (brief §11.4): anchor instant → its Asia/Shanghai date → the start day is not
+ * counted → WD: step over working days; CD: add days, then roll forward past a non-working last day (the version's
+ * `rollForward` rule: the safe reading recommended by the brief). The deadline is the end (24:00) of the last
+ * day. Each result records its rule, legal basis, the calendar and rule versions used, and warnings (e.g. a
+ * year whose holiday schedule is not in the data yet).
+ */
+import dayjs from 'dayjs';
+import utc from 'dayjs/plugin/utc.js';
+import timezone from 'dayjs/plugin/timezone.js';
+import { shiftDate, type WorkingDayCalendar } from './working-days.ts';
+import type { TimeLimits } from './time-limits.ts';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export const BUSINESS_TZ = 'Asia/Shanghai';
+
+export interface Deadline {
+  ruleId: string;
+  event: string;
+  basis: string;
+  /** The brief's verification tag of the rule: V primary text, S secondary, M memory. */
+  verified: 'V' | 'S' | 'M';
+  value: number;
+  dayType: 'WD' | 'CD';
+  anchor: string;
+  anchorDate: string;
+  /** Last day of the period (Asia/Shanghai). */
+  dueDate: string;
+  /** End of dueDate (24:00 Asia/Shanghai) as an ISO instant. */
+  dueAt: string;
+  /** The unrolled last day when a calendar-day period ended on a non-working day. */
+  rolledFrom: string | null;
+  calendarVersion: string;
+  limitsVersion: string;
+  warnings: string[];
+}
+
+export class NotAPeriod extends Error {}
+
+/** The Asia/Shanghai calendar date of an instant. */
+export function businessDate(at: Date): string {
+  return dayjs(at).tz(BUSINESS_TZ).format('YYYY-MM-DD');
+}
+
+/** 24:00 of a Shanghai date, i.e. 00:00 of the next day, as an ISO instant. */
+export function endOfBusinessDay(date: string): string {
+  return dayjs.tz(`${shiftDate(date, 1)}T00:00:00`, BUSINESS_TZ).toDate().toISOString();
+}
+
+export function computeDeadline(calendar: WorkingDayCalendar, limits: TimeLimits, ruleId: string, anchor: Date): Deadline {
+  const anchorDate = businessDate(anchor);
+  const { rule, version } = limits.rule(ruleId, anchorDate);
+  if (rule.dayType === undefined || typeof rule.value !== 'number' || !Number.isInteger(rule.value)) {
+    throw new NotAPeriod(`规则 ${ruleId}（${rule.event}）不是以日计算的期限 (rule ${ruleId} is not a period in days)`);
+  }
+  let dueDate: string;
+  let rolledFrom: string | null = null;
+  if (rule.dayType === 'WD') {
+    dueDate = calendar.addWorkingDays(anchorDate, rule.value);
+  } else {
+    const raw = shiftDate(anchorDate, rule.value);
+    const info = calendar.day(raw);
+    const roll = version.rollForward === 'nonWorking' ? !info.working : version.rollForward === 'holidays' ? info.kind === 'holiday' : false;
+    dueDate = roll ? calendar.nextWorkingDay(raw) : raw;
+    if (roll) rolledFrom = raw;
+  }
+  const warnings: string[] = [];
+  for (const y of calendar.unscheduledYears(anchorDate, dueDate)) {
+    warnings.push(`${y} 年节假日安排尚未录入，按普通周末计算，请核对 (no holiday schedule for ${y} in the calendar; weekends assumed)`);
+  }
+  if (rule.verified === 'M') warnings.push(`规则 ${ruleId} 的依据待核实 (basis of ${ruleId} not yet verified against the primary text)`);
+  return {
+    ruleId,
+    event: rule.event,
+    basis: rule.basis,
+    verified: rule.verified,
+    value: rule.value,
+    dayType: rule.dayType,
+    anchor: anchor.toISOString(),
+    anchorDate,
+    dueDate,
+    dueAt: endOfBusinessDay(dueDate),
+    rolledFrom,
+    calendarVersion: calendar.version,
+    limitsVersion: version.effectiveFrom,
+    warnings,
+  };
+}
