@@ -3,6 +3,7 @@
  * its title and whether it appears in the top menu. Add yours with one entry (and its import).
  */
 import type { ComponentType } from 'preact';
+import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
 import { HomePage } from './pages/home.tsx';
 import { LoginPage } from './pages/login.tsx';
 
@@ -27,6 +28,7 @@ export interface RouteDef {
 export const routes: RouteDef[] = [
   { path: '/', component: HomePage, title: 'common:nav.home', nav: true },
   { path: '/login', component: LoginPage, title: 'common:login.title', public: true },
+  { path: '/calendar', component: CalendarPage, title: 'calendar:nav', nav: true, roles: ['process_admin', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
 ];
 
 export function canOpen(route: RouteDef, roles: readonly string[]): boolean {

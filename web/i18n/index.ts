@@ -5,6 +5,7 @@
  */
 import i18next from 'i18next';
 import { useEffect, useState } from 'preact/hooks';
+import calendar from './calendar.ts';
 import common from './common.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
@@ -12,6 +13,7 @@ type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown>
 // One line per area: `import x from './x.ts'` above and `x,` here.
 const catalogues: Record<string, Catalogue> = {
   common,
+  calendar,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
