@@ -24,6 +24,7 @@ import { createRegistry, docsRouter } from './http/openapi.ts';
 import type { Api } from './http/route.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerInstanceRoutes } from './instances/routes.ts';
+import { registerDeploymentRoutes } from './modeler/routes.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
 import { webRouter } from './web/static.ts';
@@ -73,6 +74,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerAuthRoutes(api, { auth, config });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
   registerInstanceRoutes(api, { Task, engine, clock });
+  registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir });
   registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
 
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
 import { registerWorkers } from './workers/index.ts';
+import { attachDeploymentRecorder } from './modeler/service.ts';
 
 export interface RunningSystem {
   config: Config;
@@ -57,6 +58,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     log: (msg, data) => logger.info({ engine: true, ...data }, msg),
   });
   registerWorkers(engine, { db, clock });
+  // Before processes/ is deployed, so shipped versions are recorded (source 'shipped') in the same transaction.
+  attachDeploymentRecorder(engine, db);
   const deployed = await deployProcesses(engine, config.processesDir);
   for (const d of deployed) {
     logger.info({ bpmnProcessId: d.bpmnProcessId, version: d.version, created: d.created }, 'process deployed');

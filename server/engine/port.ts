@@ -16,6 +16,31 @@ export interface DeployRequest {
   resourceName: string;
   deployedBy?: string | null;
   comment?: string | null;
+  /** Passed unchanged to the `deployment.created` change listeners (e.g. the modeller's source and diff). */
+  metadata?: Record<string, unknown>;
+}
+
+/** A deployed version, without its XML. */
+export interface DeploymentInfo {
+  deploymentId: string;
+  bpmnProcessId: string;
+  name: string | null;
+  version: number;
+  resourceName: string;
+  contentHash: string;
+  deployedBy: string | null;
+  comment: string | null;
+  createdAt: string;
+}
+
+export interface DeploymentView extends DeploymentInfo {
+  xml: string;
+}
+
+/** A problem the engine finds in a model it would refuse; `path` starts with the element id when there is one. */
+export interface ModelProblem {
+  path: string;
+  reason: string;
 }
 
 export interface DeployResult {
@@ -190,6 +215,15 @@ export interface EnginePort {
   onChange(listener: ChangeListener): void;
 
   deploy(req: DeployRequest): Promise<DeployResult>;
+  /** Every deployed version (optional: an adapter without it cannot serve the modeller's version history). */
+  listDeployments?(filter?: { bpmnProcessId?: string }): Promise<DeploymentInfo[]>;
+  /** One deployed version with its XML, or null. */
+  getDeployment?(deploymentId: string): Promise<DeploymentView | null>;
+  /**
+   * The engine's own structural deploy checks on a model, without deploying it and without the worker/form
+   * checks (the caller lints those). Empty when the engine would run the model.
+   */
+  validateModel?(xml: string): Promise<ModelProblem[]>;
   startInstance(req: StartRequest): Promise<InstanceRef>;
   completeUserTask(req: CompleteTaskRequest): Promise<void>;
   assignUserTask(req: AssignTaskRequest): Promise<void>;

@@ -11,8 +11,8 @@ import type { Transaction } from 'sequelize';
 import { AppError, conflict, notFound, validationFailed } from '../../errors.ts';
 import type { Engine, EngineOptions } from '../index.ts';
 import type {
-  AssignTaskRequest, ChangeListener, CompleteTaskRequest, DeployRequest, DeployResult, EngineChange, IncidentView,
-  InstanceRef, InstanceView, PublishMessageRequest, PublishResult, StartRequest, Variables, Worker, WorkerOptions,
+  AssignTaskRequest, ChangeListener, CompleteTaskRequest, DeployRequest, DeployResult, DeploymentInfo, DeploymentView,
+  EngineChange, IncidentView, InstanceRef, ModelProblem, InstanceView, PublishMessageRequest, PublishResult, StartRequest, Variables, Worker, WorkerOptions,
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from './model.ts';
 import { EngineRunError, InstanceRun, type RunResult, type WaitState } from './run.ts';
@@ -85,12 +85,38 @@ export class EmbeddedEngine implements Engine {
       const id = newKey();
       const version = latest ? (latest.version as number) + 1 : 1;
       await m.Deployment.create({ id, bpmnProcessId: model.bpmnProcessId, name: model.name, version, resourceName: req.resourceName.slice(0, 255), xml: req.xml, contentHash, deployedBy: req.deployedBy ?? null, comment: req.comment ?? null, createdAt: now }, { transaction: tx });
-      const ch = change('deployment.created', null, id, req.deployedBy ?? null, now, { bpmnProcessId: model.bpmnProcessId, version, resourceName: req.resourceName });
+      const ch = change('deployment.created', null, id, req.deployedBy ?? null, now, { bpmnProcessId: model.bpmnProcessId, version, resourceName: req.resourceName, ...(req.metadata ? { metadata: req.metadata } : {}) });
       for (const l of this.listeners) await l(ch, tx);
       return { deploymentId: id, bpmnProcessId: model.bpmnProcessId, name: model.name, version, created: true, contentHash };
     });
     this.models.set(result.deploymentId, Promise.resolve(model));
     return result;
+  }
+
+  async listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
+    const where = filter.bpmnProcessId ? { bpmnProcessId: filter.bpmnProcessId } : {};
+    const rows = await this.store.m.Deployment.findAll({
+      where,
+      attributes: { exclude: ['xml'] },
+      order: [['bpmnProcessId', 'ASC'], ['version', 'DESC']],
+    });
+    return rows.map(toDeploymentInfo);
+  }
+
+  async getDeployment(deploymentId: string): Promise<DeploymentView | null> {
+    const row = await this.store.m.Deployment.findByPk(deploymentId);
+    return row ? { ...toDeploymentInfo(row), xml: row.xml as string } : null;
+  }
+
+  async validateModel(xml: string): Promise<ModelProblem[]> {
+    try {
+      // Workers and forms are the caller's checks (the modeller lints them with its own rule names).
+      await compileModel(xml, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
+      return [];
+    } catch (err) {
+      if (err instanceof ModelError) return err.problems;
+      throw err;
+    }
   }
 
   private model(deploymentId: string): Promise<CompiledModel> {
@@ -535,6 +561,20 @@ export class EmbeddedEngine implements Engine {
       if (this.locks.get(instanceId) === next) this.locks.delete(instanceId);
     }
   }
+}
+
+function toDeploymentInfo(row: Record<string, unknown>): DeploymentInfo {
+  return {
+    deploymentId: row.id as string,
+    bpmnProcessId: row.bpmnProcessId as string,
+    name: (row.name as string | null) ?? null,
+    version: row.version as number,
+    resourceName: row.resourceName as string,
+    contentHash: row.contentHash as string,
+    deployedBy: (row.deployedBy as string | null) ?? null,
+    comment: (row.comment as string | null) ?? null,
+    createdAt: new Date(row.createdAt as string).toISOString(),
+  };
 }
 
 function toRef(row: InstanceRow, result?: RunResult): InstanceRef {

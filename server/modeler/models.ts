@@ -1,0 +1,41 @@
+/** The modeller's record of each deployed version (migration 0006); the XML and version live in the engine. */
+import { DataTypes, type Model, type ModelStatic, type Sequelize } from 'sequelize';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type DeploymentRecordRow = Model<any, any> & {
+  deploymentId: string;
+  bpmnProcessId: string;
+  version: number;
+  source: DeploymentSource;
+  previousDeploymentId: string | null;
+  changeRequestId: string | null;
+  diff: string | null;
+  lintWarnings: string | null;
+  createdAt: Date;
+};
+
+/** shipped: a file in processes/ deployed at start; ui: the deployments API (the modeller); engine: any other caller. */
+export type DeploymentSource = 'shipped' | 'ui' | 'engine';
+
+export function defineModelerModels(sequelize: Sequelize) {
+  const long = sequelize.getDialect() === 'mysql' ? DataTypes.TEXT('long') : DataTypes.TEXT;
+  const existing = sequelize.models.DeploymentRecord as ModelStatic<DeploymentRecordRow> | undefined;
+  const DeploymentRecord =
+    existing ??
+    (sequelize.define(
+      'DeploymentRecord',
+      {
+        deploymentId: { type: DataTypes.STRING(40), primaryKey: true },
+        bpmnProcessId: DataTypes.STRING(255),
+        version: DataTypes.INTEGER,
+        source: DataTypes.STRING(16),
+        previousDeploymentId: DataTypes.STRING(40),
+        changeRequestId: DataTypes.STRING(40),
+        diff: long,
+        lintWarnings: long,
+        createdAt: DataTypes.DATE(3),
+      },
+      { tableName: 'deployment_records', timestamps: false, underscored: true },
+    ) as ModelStatic<DeploymentRecordRow>);
+  return { DeploymentRecord };
+}

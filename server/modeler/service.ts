@@ -1,0 +1,218 @@
+/**
+ * Deployments as the modeller sees them: every version of every process (the engine keeps XML and version; the
+ * modeller's record adds source, previous version, diff and accepted warnings), lint, deploy-after-lint and diff.
+ * The record is written by a `deployment.created` listener, i.e. in the engine's own deploy transaction.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db.ts';
+import type { DeploymentInfo, DeploymentView, EngineChange, EnginePort } from '../engine/port.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
+import { ROLES } from '../auth/roles.ts';
+import { diffModels, emptyDiff, type ModelDiff } from './diff.ts';
+import { lintDetails, lintModel, type LintContext, type LintProblem, type LintResult } from './lint.ts';
+import { defineModelerModels, type DeploymentRecordRow, type DeploymentSource } from './models.ts';
+
+export interface DeploymentSummary extends DeploymentInfo {
+  source: DeploymentSource;
+  previousDeploymentId: string | null;
+  /** Newest version of its process: new instances start on it. */
+  latest: boolean;
+  diffSummary: ModelDiff['summary'] | null;
+}
+
+export interface DeploymentDetail extends DeploymentSummary {
+  xml: string;
+  diff: ModelDiff;
+  lintWarnings: LintProblem[];
+}
+
+export interface DeployInput {
+  xml: string;
+  comment: string;
+  resourceName?: string;
+  username: string;
+}
+
+export interface DeployOutcome {
+  deployment: DeploymentSummary;
+  diff: ModelDiff;
+  warnings: LintProblem[];
+}
+
+export interface DeploymentServiceDeps {
+  db: Database;
+  engine: EnginePort;
+  clock: Clock;
+  formsDir: string;
+  templatesDir?: string;
+}
+
+const REPO_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+/** The documents component's naming rule: templates/NN-<id>.hbs. */
+const TEMPLATE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.hbs$/;
+
+export function templateIdsIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((f) => TEMPLATE_FILE.exec(f)?.[2]).filter((id): id is string => !!id);
+  } catch {
+    return [];
+  }
+}
+
+const attached = new WeakSet<EnginePort>();
+
+/**
+ * Records every new deployment in `deployment_records`, in the deploy's transaction. Idempotent per engine; call it
+ * before processes/ is deployed at start so shipped versions are recorded as 'shipped'.
+ */
+export function attachDeploymentRecorder(engine: EnginePort, db: Database): void {
+  if (attached.has(engine)) return;
+  attached.add(engine);
+  const { DeploymentRecord } = defineModelerModels(db.sequelize);
+  engine.onChange(async (change: EngineChange, tx) => {
+    if (change.kind !== 'deployment.created') return;
+    const meta = (change.data.metadata ?? {}) as { source?: DeploymentSource; previousDeploymentId?: string; diff?: ModelDiff; lintWarnings?: LintProblem[] };
+    await DeploymentRecord.create(
+      {
+        deploymentId: change.objectId,
+        bpmnProcessId: String(change.data.bpmnProcessId),
+        version: Number(change.data.version),
+        source: meta.source ?? (change.actor === 'system' ? 'shipped' : 'engine'),
+        previousDeploymentId: meta.previousDeploymentId ?? null,
+        changeRequestId: null,
+        diff: meta.diff ? JSON.stringify(meta.diff) : null,
+        lintWarnings: meta.lintWarnings?.length ? JSON.stringify(meta.lintWarnings) : null,
+        createdAt: change.at,
+      },
+      { transaction: tx },
+    );
+  });
+}
+
+export function createDeploymentService(deps: DeploymentServiceDeps) {
+  const { engine, db } = deps;
+  const { DeploymentRecord } = defineModelerModels(db.sequelize);
+  const formsDir = path.resolve(deps.formsDir);
+  const templatesDir = deps.templatesDir ?? REPO_TEMPLATES;
+  const locks = new Map<string, Promise<unknown>>();
+
+  const lintContext: LintContext = {
+    taskTypes: () => engine.taskTypes(),
+    formExists: (id) => fs.existsSync(path.join(formsDir, `${id}.form`)),
+    templateIds: () => templateIdsIn(templatesDir),
+    roles: ROLES,
+    validateModel: engine.validateModel ? (xml) => engine.validateModel!(xml) : undefined,
+  };
+
+  function requireListing(): Required<Pick<EnginePort, 'listDeployments' | 'getDeployment'>> {
+    if (!engine.listDeployments || !engine.getDeployment) {
+      throw new AppError(503, 'NOT_SUPPORTED', `流程引擎 ${engine.kind} 不提供部署版本列表 (this engine adapter cannot list deployments)`);
+    }
+    return { listDeployments: engine.listDeployments.bind(engine), getDeployment: engine.getDeployment.bind(engine) };
+  }
+
+  async function records(ids: string[]): Promise<Map<string, DeploymentRecordRow>> {
+    if (!ids.length) return new Map();
+    const rows = await DeploymentRecord.findAll({ where: { deploymentId: ids } });
+    return new Map(rows.map((r) => [r.deploymentId, r]));
+  }
+
+  function summarize(info: DeploymentInfo, rec: DeploymentRecordRow | undefined, all: DeploymentInfo[]): DeploymentSummary {
+    const sameProcess = all.filter((d) => d.bpmnProcessId === info.bpmnProcessId);
+    const previous = sameProcess.filter((d) => d.version < info.version).sort((a, b) => b.version - a.version)[0];
+    const diff = rec?.diff ? (JSON.parse(rec.diff) as ModelDiff) : null;
+    return {
+      ...info,
+      source: rec?.source ?? (info.deployedBy === 'system' ? 'shipped' : 'engine'),
+      previousDeploymentId: rec?.previousDeploymentId ?? previous?.deploymentId ?? null,
+      latest: !sameProcess.some((d) => d.version > info.version),
+      diffSummary: diff?.summary ?? (previous ? null : emptyDiff().summary),
+    };
+  }
+
+  async function list(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentSummary[]> {
+    const { listDeployments } = requireListing();
+    const all = await listDeployments(filter);
+    const recs = await records(all.map((d) => d.deploymentId));
+    return all.map((d) => summarize(d, recs.get(d.deploymentId), all));
+  }
+
+  async function load(id: string): Promise<DeploymentView> {
+    const found = await requireListing().getDeployment(id);
+    if (!found) throw notFound('部署版本 (deployment)', id);
+    return found;
+  }
+
+  async function get(id: string): Promise<DeploymentDetail> {
+    const view = await load(id);
+    const all = await requireListing().listDeployments({ bpmnProcessId: view.bpmnProcessId });
+    const rec = (await records([id])).get(id);
+    const summary = summarize(view, rec, all);
+    let diff: ModelDiff;
+    if (rec?.diff) diff = JSON.parse(rec.diff) as ModelDiff;
+    else if (summary.previousDeploymentId) diff = await diffModels((await load(summary.previousDeploymentId)).xml, view.xml);
+    else diff = emptyDiff();
+    return { ...summary, diffSummary: diff.summary, xml: view.xml, diff, lintWarnings: rec?.lintWarnings ? (JSON.parse(rec.lintWarnings) as LintProblem[]) : [] };
+  }
+
+  async function diff(fromId: string, toId: string): Promise<{ from: DeploymentInfo; to: DeploymentInfo; diff: ModelDiff }> {
+    const [from, to] = await Promise.all([load(fromId), load(toId)]);
+    const { xml: _a, ...fromInfo } = from;
+    const { xml: _b, ...toInfo } = to;
+    return { from: fromInfo, to: toInfo, diff: await diffModels(from.xml, to.xml) };
+  }
+
+  function lint(xml: string): Promise<LintResult> {
+    return lintModel(xml, lintContext);
+  }
+
+  /** Deploys one process at a time, so the diff is always against the version the new one follows. */
+  async function withProcessLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = locks.get(key) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    locks.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (locks.get(key) === next) locks.delete(key);
+    }
+  }
+
+  async function deploy(input: DeployInput): Promise<DeployOutcome> {
+    const result = await lint(input.xml);
+    const errors = result.problems.filter((p) => p.severity === 'error');
+    if (errors.length || !result.bpmnProcessId) {
+      throw new AppError(422, 'LINT_FAILED', `模型检查发现 ${errors.length} 个错误，未部署 (lint found ${errors.length} errors; nothing deployed)`, lintDetails(errors));
+    }
+    const warnings = result.problems.filter((p) => p.severity === 'warning');
+    const bpmnProcessId = result.bpmnProcessId;
+    return withProcessLock(bpmnProcessId, async () => {
+      const { listDeployments } = requireListing();
+      const prevInfo = (await listDeployments({ bpmnProcessId }))[0];
+      const hash = crypto.createHash('sha256').update(input.xml).digest('hex');
+      if (prevInfo && prevInfo.contentHash === hash) {
+        throw conflict(`模型与当前版本 v${prevInfo.version} 完全相同，未创建新版本 (identical to the current version)`, 'NO_CHANGES');
+      }
+      const changes = prevInfo ? await diffModels((await load(prevInfo.deploymentId)).xml, input.xml) : emptyDiff();
+      const deployed = await engine.deploy({
+        xml: input.xml,
+        resourceName: input.resourceName ?? `${bpmnProcessId}.bpmn`,
+        deployedBy: input.username,
+        comment: input.comment,
+        metadata: { source: 'ui', previousDeploymentId: prevInfo?.deploymentId ?? null, diff: changes, lintWarnings: warnings },
+      });
+      const all = await listDeployments({ bpmnProcessId });
+      const info = all.find((d) => d.deploymentId === deployed.deploymentId)!;
+      const rec = (await records([info.deploymentId])).get(info.deploymentId);
+      return { deployment: summarize(info, rec, all), diff: changes, warnings };
+    });
+  }
+
+  return { list, get, diff, lint, deploy, load };
+}
+
+export type DeploymentService = ReturnType<typeof createDeploymentService>;
