@@ -78,7 +78,8 @@ export async function diffModels(oldXml: string, newXml: string): Promise<ModelD
     const differ = d._changed[id];
     if (differ) {
       for (const [attr, v] of Object.entries(differ.attrs)) {
-        if (COVERED_ATTRS.has(attr) || attr === '$type') continue;
+        // Keys may be paths such as `eventDefinitions[0]`: covered when their first segment is.
+        if (COVERED_ATTRS.has(attr.replace(/[[.].*$/, '')) || attr === '$type') continue;
         // bpmn-js-differ 3 reports oldValue/newValue swapped.
         const oldValue = attrValue(v.newValue);
         const newValue = attrValue(v.oldValue);
