@@ -1,8 +1,9 @@
 /**
  * The calendar as the rest of the system sees it: the WorkingDayCalendar built from the package data and the
- * administrator's rows, rebuilt when those rows change (a cheap stamp query per use, so a second server process
- * on the same database sees an edit too), plus the legal time limits and deadline computation.
+ * administrator's rows, rebuilt when those rows change (the rows are read and digested on every use, so a second
+ * server process on the same database sees an edit too), plus the legal time limits and deadline computation.
  */
+import crypto from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
@@ -42,19 +43,17 @@ export function createCalendarService(db: Database, clock: Clock, limits = new T
   const q = db.sequelize;
   let cached: { stamp: string; cal: WorkingDayCalendar } | null = null;
 
-  async function stamp(tx?: Transaction): Promise<string> {
-    const [o] = await q.query<{ n: number; m: unknown }>('SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM calendar_overrides', { type: QueryTypes.SELECT, transaction: tx });
-    const [y] = await q.query<{ n: number; m: unknown }>('SELECT COUNT(*) AS n, MAX(declared_at) AS m FROM calendar_years', { type: QueryTypes.SELECT, transaction: tx });
-    const t = (v: unknown) => (v ? new Date(v as string).getTime() : 0);
-    return `${o.n}.${t(o.m)}.${y.n}.${t(y.m)}`;
-  }
-
   async function calendar(tx?: Transaction): Promise<WorkingDayCalendar> {
-    const s = await stamp(tx);
+    // The stamp is a digest of the rows themselves, not COUNT/MAX(updated_at): an edit that keeps both (a re-edit
+    // in the same millisecond or from a server whose clock lags) must still be seen, and the same data must give
+    // the same calendarVersion in every process. The tables hold a few dozen rows a year, so reading them is cheap.
+    const overrides = await q.query<{ date: string; kind: 'holiday' | 'workday'; name: string }>('SELECT date, kind, name FROM calendar_overrides ORDER BY date', { type: QueryTypes.SELECT, transaction: tx });
+    const years = await q.query<{ year: number }>('SELECT year FROM calendar_years ORDER BY year', { type: QueryTypes.SELECT, transaction: tx });
+    const rows = overrides.map((o) => ({ date: String(o.date), kind: o.kind, name: String(o.name) }));
+    const declared = years.map((r) => Number(r.year));
+    const s = rows.length || declared.length ? crypto.createHash('sha256').update(JSON.stringify([rows, declared])).digest('hex').slice(0, 16) : '0';
     if (cached?.stamp === s) return cached.cal;
-    const overrides = await q.query<{ date: string; kind: 'holiday' | 'workday'; name: string }>('SELECT date, kind, name FROM calendar_overrides', { type: QueryTypes.SELECT, transaction: tx });
-    const years = await q.query<{ year: number }>('SELECT year FROM calendar_years', { type: QueryTypes.SELECT, transaction: tx });
-    const cal = new WorkingDayCalendar(overrides, years.map((r) => Number(r.year)), s);
+    const cal = new WorkingDayCalendar(rows, declared, s);
     cached = { stamp: s, cal };
     return cal;
   }
@@ -78,7 +77,6 @@ export function createCalendarService(db: Database, clock: Clock, limits = new T
           transaction: tx,
         });
       });
-      cached = null;
       return { ...o, updatedBy: by, updatedAt: now.toISOString() };
     },
     async deleteOverride(date) {
@@ -86,7 +84,6 @@ export function createCalendarService(db: Database, clock: Clock, limits = new T
         const found = await q.query('SELECT date FROM calendar_overrides WHERE date = ?', { replacements: [date], type: QueryTypes.SELECT, transaction: tx });
         if (!found.length) return false;
         await q.query('DELETE FROM calendar_overrides WHERE date = ?', { replacements: [date], transaction: tx });
-        cached = null;
         return true;
       });
     },
@@ -100,7 +97,6 @@ export function createCalendarService(db: Database, clock: Clock, limits = new T
         await q.query('DELETE FROM calendar_years WHERE year = ?', { replacements: [year], transaction: tx });
         await q.query('INSERT INTO calendar_years (year, basis, declared_by, declared_at) VALUES (?, ?, ?, ?)', { replacements: [year, basis, by, now], transaction: tx });
       });
-      cached = null;
       return { year, basis, declaredBy: by, declaredAt: now.toISOString() };
     },
   };
