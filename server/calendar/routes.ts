@@ -9,9 +9,26 @@ import type { Clock } from '../clock.ts';
 import { businessDate, NotAPeriod } from './deadlines.ts';
 import type { CalendarService } from './service.ts';
 import { TimeLimitNotFound } from './time-limits.ts';
-import { isDateString } from './working-days.ts';
+import { daysInclusive, FIRST_YEAR, isDateString, isSupportedDate, LAST_YEAR, MAX_RANGE_DAYS } from './working-days.ts';
 
-const dateString = z.string().refine(isDateString, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)');
+const dateString = z
+  .string()
+  .refine(isDateString, '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)')
+  .refine(isSupportedDate, `日期应在 ${FIRST_YEAR}–${LAST_YEAR} 年之间 (date must be in ${FIRST_YEAR}–${LAST_YEAR})`);
+/** The anchor's Shanghai date must leave room for the longest period before the calendar's last year ends. */
+const anchorInstant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    // dayjs' zone conversion misreads years below 100 (0000 → 2001), so bound the instant before converting it.
+    const at = new Date(s);
+    if (at.getUTCFullYear() < FIRST_YEAR - 1 || at.getUTCFullYear() >= LAST_YEAR) return false;
+    const y = Number(businessDate(at).slice(0, 4));
+    return y >= FIRST_YEAR && y < LAST_YEAR;
+  }, `起算时间应在 ${FIRST_YEAR}–${LAST_YEAR - 1} 年之间 (anchor must be in ${FIRST_YEAR}–${LAST_YEAR - 1})`);
+const yearParam = z
+  .string()
+  .regex(/^\d{4}$/, '年份应为四位数字 (year must be four digits)')
+  .refine((s) => Number(s) >= FIRST_YEAR && Number(s) <= LAST_YEAR, `年份应在 ${FIRST_YEAR}–${LAST_YEAR} 之间 (year must be in ${FIRST_YEAR}–${LAST_YEAR})`);
 
 const dayInfo = z.object({
   date: z.string(),
@@ -44,6 +61,9 @@ export function registerCalendarRoutes(api: Api, deps: { calendar: CalendarServi
     },
     async ({ query }) => {
       if (query.to < query.from) throw validationFailed('结束日期早于开始日期 (to is before from)', [{ path: 'to', reason: 'must not be before from' }]);
+      if (daysInclusive(query.from, query.to) > MAX_RANGE_DAYS) {
+        throw validationFailed(`一次最多查询 ${MAX_RANGE_DAYS} 天 (at most ${MAX_RANGE_DAYS} days per request)`, [{ path: 'to', reason: `at most ${MAX_RANGE_DAYS} days after from` }]);
+      }
       const cal = await svc.calendar();
       return { calendarVersion: cal.version, days: cal.range(query.from, query.to), unscheduledYears: cal.unscheduledYears(query.from, query.to) };
     },
@@ -99,11 +119,11 @@ export function registerCalendarRoutes(api: Api, deps: { calendar: CalendarServi
       summary: '声明某年节假日安排已录入 (declare a year\'s holiday schedule entered)',
       description: '录入国务院办公厅当年放假安排（以调整记录的形式）后声明，之后该年的期限不再带"未录入"警告。',
       access: ['process_admin'],
-      params: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+      params: z.object({ year: yearParam }),
       body: z.object({ basis: z.string().trim().min(4, '请写明文号，如 国办发明电〔2026〕X号 (give the notice number)').max(200) }).strict(),
       response: { description: '已声明', schema: declaredYear },
     },
-    ({ params, body, user }) => svc.declareYear(params.year, body.basis, user.username),
+    ({ params, body, user }) => svc.declareYear(Number(params.year), body.basis, user.username),
   );
 
   addRoute(
@@ -135,7 +155,7 @@ export function registerCalendarRoutes(api: Api, deps: { calendar: CalendarServi
       access: 'authenticated',
       body: z.object({
         ruleId: z.string().regex(/^[A-Z]\d+[a-z]?$/, '规则编号如 T3 (rule id such as T3)'),
-        anchor: z.iso.datetime({ offset: true }),
+        anchor: anchorInstant,
       }).strict(),
       response: { description: '期限', schema: deadlineSchema },
       errors: [404],

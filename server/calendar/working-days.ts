@@ -41,8 +41,27 @@ export function isDateString(s: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
+/**
+ * Years the calendar answers for. Beyond them the date arithmetic of a Date overflows its four-digit year
+ * (9999-12-31 + 1 day is "+010000-01-01"), and no procurement deadline can be there anyway.
+ */
+export const FIRST_YEAR = 2000;
+export const LAST_YEAR = 2100;
+
+/** A real YYYY-MM-DD date within FIRST_YEAR..LAST_YEAR. */
+export function isSupportedDate(s: string): boolean {
+  if (!isDateString(s)) return false;
+  const y = Number(s.slice(0, 4));
+  return y >= FIRST_YEAR && y <= LAST_YEAR;
+}
+
 function assertDate(s: string): void {
-  if (!isDateString(s)) throw new RangeError(`not a date (YYYY-MM-DD): ${s}`);
+  if (!isSupportedDate(s)) throw new RangeError(`not a date (YYYY-MM-DD) in ${FIRST_YEAR}–${LAST_YEAR}: ${s}`);
+}
+
+/** Days from `from` to `to`, both counted (0 when to is before from). */
+export function daysInclusive(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1);
 }
 
 /** Adds n calendar days to a YYYY-MM-DD date. */
@@ -56,6 +75,9 @@ function zhName(entry: string): string {
   // "National Day,国庆节,3" → 国庆节
   return entry.split(',')[1] ?? entry;
 }
+
+/** The longest range `range` returns (a year and a bit, for the UI). */
+export const MAX_RANGE_DAYS = 400;
 
 const BASE_YEARS = new Set(Object.keys(base.holidays).map((d) => Number(d.slice(0, 4))));
 
@@ -115,12 +137,13 @@ export class WorkingDayCalendar {
     return d;
   }
 
-  /** Days in [from, to] inclusive (at most 400, for the UI). */
+  /** Days in [from, to] inclusive (at most MAX_RANGE_DAYS: the caller refuses longer ranges). */
   range(from: string, to: string): DayInfo[] {
     assertDate(from);
     assertDate(to);
+    if (daysInclusive(from, to) > MAX_RANGE_DAYS) throw new RangeError(`at most ${MAX_RANGE_DAYS} days: ${from}..${to}`);
     const out: DayInfo[] = [];
-    for (let d = from; d <= to && out.length < 400; d = shiftDate(d, 1)) out.push(this.day(d));
+    for (let d = from; d <= to; d = shiftDate(d, 1)) out.push(this.day(d));
     return out;
   }
 
