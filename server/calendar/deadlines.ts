@@ -8,7 +8,7 @@
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc.js';
 import timezone from 'dayjs/plugin/timezone.js';
-import { shiftDate, type WorkingDayCalendar } from './working-days.ts';
+import { FIRST_YEAR, isDateString, LAST_YEAR, shiftDate, type WorkingDayCalendar } from './working-days.ts';
 import type { TimeLimits } from './time-limits.ts';
 
 dayjs.extend(utc);
@@ -42,6 +42,27 @@ export class NotAPeriod extends Error {}
 /** The Asia/Shanghai calendar date of an instant. */
 export function businessDate(at: Date): string {
   return dayjs(at).tz(BUSINESS_TZ).format('YYYY-MM-DD');
+}
+
+/** ISO 8601 date-time with seconds optional, fraction optional and a mandatory zone (Z or ±hh:mm). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An anchor as a model or client gives it: an ISO instant with its zone, or a plain YYYY-MM-DD meaning that
+ * Shanghai day. Anything else (no zone, so read in the server's own zone; "2017"; "Sep 25 2017") is null rather
+ * than a guess, as is a day outside the years the calendar answers for (leaving room for the longest period).
+ */
+export function parseAnchor(raw: unknown): Date | null {
+  if (typeof raw !== 'string') return null;
+  let at: Date;
+  if (isDateString(raw)) at = dayjs.tz(`${raw}T00:00:00`, BUSINESS_TZ).toDate();
+  else if (ISO_INSTANT.test(raw)) at = new Date(raw);
+  else return null;
+  if (Number.isNaN(at.getTime())) return null;
+  // dayjs' zone conversion misreads years below 100 (0000 → 2001), so bound the instant before converting it.
+  if (at.getUTCFullYear() < FIRST_YEAR - 1 || at.getUTCFullYear() >= LAST_YEAR) return null;
+  const y = Number(businessDate(at).slice(0, 4));
+  return y >= FIRST_YEAR && y < LAST_YEAR ? at : null;
 }
 
 /** 24:00 of a Shanghai date, i.e. 00:00 of the next day, as an ISO instant. */

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { notFound, validationFailed } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
 import type { Clock } from '../clock.ts';
-import { businessDate, NotAPeriod } from './deadlines.ts';
+import { businessDate, NotAPeriod, parseAnchor } from './deadlines.ts';
 import type { CalendarService } from './service.ts';
 import { TimeLimitNotFound } from './time-limits.ts';
 import { daysInclusive, FIRST_YEAR, isDateString, isSupportedDate, LAST_YEAR, MAX_RANGE_DAYS } from './working-days.ts';
@@ -18,13 +18,7 @@ const dateString = z
 /** The anchor's Shanghai date must leave room for the longest period before the calendar's last year ends. */
 const anchorInstant = z.iso
   .datetime({ offset: true })
-  .refine((s) => {
-    // dayjs' zone conversion misreads years below 100 (0000 → 2001), so bound the instant before converting it.
-    const at = new Date(s);
-    if (at.getUTCFullYear() < FIRST_YEAR - 1 || at.getUTCFullYear() >= LAST_YEAR) return false;
-    const y = Number(businessDate(at).slice(0, 4));
-    return y >= FIRST_YEAR && y < LAST_YEAR;
-  }, `起算时间应在 ${FIRST_YEAR}–${LAST_YEAR - 1} 年之间 (anchor must be in ${FIRST_YEAR}–${LAST_YEAR - 1})`);
+  .refine((s) => parseAnchor(s) !== null, `起算时间应在 ${FIRST_YEAR}–${LAST_YEAR - 1} 年之间 (anchor must be in ${FIRST_YEAR}–${LAST_YEAR - 1})`);
 const yearParam = z
   .string()
   .regex(/^\d{4}$/, '年份应为四位数字 (year must be four digits)')

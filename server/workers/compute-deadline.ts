@@ -2,7 +2,7 @@
  * Worker for `zeebe:taskDefinition type="compute-deadline"`: turns a legal time limit into a dated deadline, so
  * models set their timers and due dates from the law instead of literals.
  *   headers: rule (e.g. T3), resultVariable (e.g. bidDeadline), anchorVariable (optional: an instance variable
- *            holding an ISO instant; default: now)
+ *            holding an ISO instant with its zone, or a YYYY-MM-DD Shanghai date; default: now)
  *   output:  { [resultVariable]: Deadline, [resultVariable + 'At']: ISO instant of its end } — the latter for a
  *            timer's `timeDate` or a user task's due date.
  * Pure computation over the calendar data: a second delivery yields the same result (idempotent).
@@ -10,6 +10,7 @@
 import type { Job, Worker } from '../engine/port.ts';
 import { BpmnError } from '../engine/port.ts';
 import { createCalendarService } from '../calendar/service.ts';
+import { parseAnchor } from '../calendar/deadlines.ts';
 import type { WorkerDeps } from './index.ts';
 
 export const COMPUTE_DEADLINE_TASK_TYPE = 'compute-deadline';
@@ -26,11 +27,10 @@ export function computeDeadlineWorker(deps: WorkerDeps): Worker {
     let anchor = deps.clock.now();
     const anchorVariable = job.headers.anchorVariable;
     if (anchorVariable) {
-      const raw = job.variables[anchorVariable];
-      const d = typeof raw === 'string' ? new Date(raw) : null;
-      if (!d || Number.isNaN(d.getTime())) {
+      const d = parseAnchor(job.variables[anchorVariable]);
+      if (!d) {
         // The model is fine; the data is not: let the model route it (or raise an incident if it does not catch it).
-        throw new BpmnError('DEADLINE_ANCHOR_INVALID', `变量 ${anchorVariable} 不是有效时间 (variable ${anchorVariable} is not an ISO instant)`);
+        throw new BpmnError('DEADLINE_ANCHOR_INVALID', `变量 ${anchorVariable} 不是带时区的时间或日期 (variable ${anchorVariable} is not an ISO instant with its zone, or a YYYY-MM-DD date)`);
       }
       anchor = d;
     }
