@@ -1,7 +1,8 @@
 /**
  * Deadlines from legal time limits (brief §11.4): anchor instant → its Asia/Shanghai date → the start day is not
  * counted → WD: step over working days; CD: add days, then roll forward past a non-working last day (the version's
- * `rollForward` rule: the safe reading recommended by the brief). The deadline is the end (24:00) of the last
+ * `rollForward` rule: the safe reading recommended by the brief). Rules with direction 'before' (T4: ≥15 days
+ * before the bid deadline) count back from the event instead, and move a non-working last day earlier. The deadline is the end (24:00) of the last
  * day. Each result records its rule, legal basis, the calendar and rule versions used, and warnings (e.g. a
  * year whose holiday schedule is not in the data yet).
  */
@@ -24,13 +25,15 @@ export interface Deadline {
   verified: 'V' | 'S' | 'M';
   value: number;
   dayType: 'WD' | 'CD';
+  /** 'after': the period runs from the anchor; 'before': dueDate is the latest (T30: earliest) day before the anchor event. */
+  direction: 'after' | 'before';
   anchor: string;
   anchorDate: string;
   /** Last day of the period (Asia/Shanghai). */
   dueDate: string;
   /** End of dueDate (24:00 Asia/Shanghai) as an ISO instant. */
   dueAt: string;
-  /** The unrolled last day when a calendar-day period ended on a non-working day. */
+  /** The unmoved last day when a calendar-day period ended on a non-working day (moved later, or earlier for 'before'). */
   rolledFrom: string | null;
   calendarVersion: string;
   limitsVersion: string;
@@ -76,19 +79,23 @@ export function computeDeadline(calendar: WorkingDayCalendar, limits: TimeLimits
   if (rule.dayType === undefined || typeof rule.value !== 'number' || !Number.isInteger(rule.value)) {
     throw new NotAPeriod(`规则 ${ruleId}（${rule.event}）不是以日计算的期限 (rule ${ruleId} is not a period in days)`);
   }
+  // 'before' limits count back from the event; a non-working last day then moves earlier, the safe side
+  // ("plan earlier", brief §2.3 T4), where a period running forward moves later.
+  const back = rule.direction === 'before';
   let dueDate: string;
   let rolledFrom: string | null = null;
   if (rule.dayType === 'WD') {
-    dueDate = calendar.addWorkingDays(anchorDate, rule.value);
+    dueDate = back ? calendar.subtractWorkingDays(anchorDate, rule.value) : calendar.addWorkingDays(anchorDate, rule.value);
   } else {
-    const raw = shiftDate(anchorDate, rule.value);
+    const raw = shiftDate(anchorDate, back ? -rule.value : rule.value);
     const info = calendar.day(raw);
     const roll = version.rollForward === 'nonWorking' ? !info.working : version.rollForward === 'holidays' ? info.kind === 'holiday' : false;
-    dueDate = roll ? calendar.nextWorkingDay(raw) : raw;
+    dueDate = !roll ? raw : back ? calendar.previousWorkingDay(raw) : calendar.nextWorkingDay(raw);
     if (roll) rolledFrom = raw;
   }
+  const [first, last] = back ? [dueDate, anchorDate] : [anchorDate, dueDate];
   const warnings: string[] = [];
-  for (const y of calendar.unscheduledYears(anchorDate, dueDate)) {
+  for (const y of calendar.unscheduledYears(first, last)) {
     warnings.push(`${y} 年节假日安排尚未录入，按普通周末计算，请核对 (no holiday schedule for ${y} in the calendar; weekends assumed)`);
   }
   if (rule.verified === 'M') warnings.push(`规则 ${ruleId} 的依据待核实 (basis of ${ruleId} not yet verified against the primary text)`);
@@ -99,6 +106,7 @@ export function computeDeadline(calendar: WorkingDayCalendar, limits: TimeLimits
     verified: rule.verified,
     value: rule.value,
     dayType: rule.dayType,
+    direction: back ? 'before' : 'after',
     anchor: anchor.toISOString(),
     anchorDate,
     dueDate,

@@ -37,7 +37,7 @@ const overrideRow = z.object({
 const declaredYear = z.object({ year: z.number().int(), basis: z.string(), declaredBy: z.string(), declaredAt: z.string() });
 const deadlineSchema = z.object({
   ruleId: z.string(), event: z.string(), basis: z.string(), verified: z.enum(['V', 'S', 'M']), value: z.number(),
-  dayType: z.enum(['WD', 'CD']), anchor: z.string(), anchorDate: z.string(), dueDate: z.string(), dueAt: z.string(),
+  dayType: z.enum(['WD', 'CD']), direction: z.enum(['after', 'before']), anchor: z.string(), anchorDate: z.string(), dueDate: z.string(), dueAt: z.string(),
   rolledFrom: z.string().nullable(), calendarVersion: z.string(), limitsVersion: z.string(), warnings: z.array(z.string()),
 });
 
@@ -145,7 +145,7 @@ export function registerCalendarRoutes(api: Api, deps: { calendar: CalendarServi
     {
       method: 'post', path: '/api/deadlines', tags: ['calendar'],
       summary: '按法定时限计算期限 (compute a deadline from a legal time limit)',
-      description: '起算日不计入；以工作日计的跳过节假日与周末（调休上班日计入）；以日计的末日为非工作日时顺延。结果注明依据、日历与规则版本。',
+      description: '起算日不计入；以工作日计的跳过节假日与周末（调休上班日计入）；以日计的末日为非工作日时顺延。direction 为 before 的规则（T4 等"截止前至少N日"）从事件（如投标截止）倒推，末日为非工作日时提前。结果注明依据、日历与规则版本。',
       access: 'authenticated',
       body: z.object({
         ruleId: z.string().regex(/^[A-Z]\d+[a-z]?$/, '规则编号如 T3 (rule id such as T3)'),

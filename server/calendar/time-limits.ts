@@ -12,6 +12,8 @@ const rule = z
     event: z.string().min(1),
     value: z.number().optional(),
     dayType: z.enum(['WD', 'CD']).optional(),
+    /** 'before': counted back from the event the anchor names (e.g. a clarification ≥15 days before the bid deadline). */
+    direction: z.enum(['after', 'before']).optional(),
     basis: z.string().min(1),
     verified: z.enum(['V', 'S', 'M']),
   })

@@ -130,6 +130,26 @@ export class WorkingDayCalendar {
     return d;
   }
 
+  /** The n-th working day before `date` (the event day itself is not counted); n = 0 → `date` or the one before. */
+  subtractWorkingDays(date: string, n: number): string {
+    assertDate(date);
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`working days must be a whole number ≥ 0: ${n}`);
+    if (n === 0) return this.previousWorkingDay(date);
+    let d = date;
+    for (let left = n; left > 0; ) {
+      d = shiftDate(d, -1);
+      if (this.isWorkingDay(d)) left--;
+    }
+    return d;
+  }
+
+  /** `date` itself when it is a working day, else the last working day before it. */
+  previousWorkingDay(date: string): string {
+    let d = date;
+    for (let i = 0; i < 60 && !this.isWorkingDay(d); i++) d = shiftDate(d, -1);
+    return d;
+  }
+
   /** `date` itself when it is a working day, else the first working day after it. */
   nextWorkingDay(date: string): string {
     let d = date;

@@ -17,8 +17,8 @@ import './calendar.css';
 
 interface Day { date: string; working: boolean; kind: 'workday' | 'weekend' | 'holiday' | 'makeup_workday'; name: string | null; source: string }
 interface Override { date: string; kind: 'holiday' | 'workday'; name: string; reason: string; updatedBy: string; updatedAt: string }
-interface Rule { id: string; event: string; value?: number; dayType?: 'WD' | 'CD'; basis: string }
-interface Deadline { ruleId: string; event: string; basis: string; dueDate: string; dueAt: string; rolledFrom: string | null; calendarVersion: string; warnings: string[] }
+interface Rule { id: string; event: string; value?: number; dayType?: 'WD' | 'CD'; direction?: 'after' | 'before'; basis: string }
+interface Deadline { ruleId: string; event: string; basis: string; direction: 'after' | 'before'; dueDate: string; dueAt: string; rolledFrom: string | null; calendarVersion: string; warnings: string[] }
 
 function shanghaiToday(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -215,7 +215,7 @@ function DeadlineCalculator() {
           {t('rule')}{' '}
           <select name="rule" value={ruleId} onChange={(e) => setRuleId(e.currentTarget.value)}>
             {periods.map((r) => (
-              <option key={r.id} value={r.id}>{`${r.id} ${r.event}（${r.value}${r.dayType === 'WD' ? '个工作日' : '日'}）`}</option>
+              <option key={r.id} value={r.id}>{`${r.id} ${r.event}（${t(r.dayType === 'WD' ? 'workingDays' : 'calendarDays', { count: r.value })}${r.direction === 'before' ? t('beforeEvent') : ''}）`}</option>
             ))}
           </select>
         </label>
@@ -224,12 +224,13 @@ function DeadlineCalculator() {
         </label>
         <button type="submit" class="primary">{t('compute')}</button>
       </div>
+      {periods.find((r) => r.id === ruleId)?.direction === 'before' ? <p class="muted small" data-testid="anchor-is-event">{t('anchorIsEvent')}</p> : null}
       <ErrorBox error={error} />
       {result ? (
         <dl class="facts" data-testid="deadline-result">
-          <dt>{t('dueDate')}</dt>
+          <dt>{t(result.direction === 'before' ? 'dueDateBefore' : 'dueDate')}</dt>
           <dd>
-            <strong data-testid="due-date">{result.dueDate}</strong> 24:00 {result.rolledFrom ? t('rolledFrom', { date: result.rolledFrom }) : null}
+            <strong data-testid="due-date">{result.dueDate}</strong> 24:00 {result.rolledFrom ? t(result.direction === 'before' ? 'rolledBack' : 'rolledFrom', { date: result.rolledFrom }) : null}
           </dd>
           <dt>{t('basis')}</dt>
           <dd>{result.basis}</dd>
