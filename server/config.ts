@@ -29,6 +29,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'ENGINE_POLL_MS', default: '1000', description: '定时器与作业重试的轮询间隔（毫秒）(scheduler poll interval, ms)' },
   { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
   { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
+  { name: 'INBOX_DUE_SOON_HOURS', default: '48', description: '待办到期前多少小时标记为“即将到期” (hours before the due date a task is marked due soon)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
 
@@ -47,6 +48,7 @@ export interface Config {
   enginePollMs: number;
   processesDir: string;
   formsDir: string;
+  inboxDueSoonHours: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +103,7 @@ const schema = z.object({
   ENGINE_POLL_MS: int(10, 3_600_000).default(1000),
   PROCESSES_DIR: nonEmpty.default('processes'),
   FORMS_DIR: nonEmpty.default('forms'),
+  INBOX_DUE_SOON_HOURS: int(0, 24 * 365).default(48),
 });
 
 export interface LoadConfigOptions {
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     enginePollMs: e.ENGINE_POLL_MS,
     processesDir: e.PROCESSES_DIR,
     formsDir: e.FORMS_DIR,
+    inboxDueSoonHours: e.INBOX_DUE_SOON_HOURS,
   };
 }
 

@@ -23,11 +23,26 @@ export interface TaskItem {
   completedBy: string | null;
   /** An open task whose due date has passed. */
   overdue: boolean;
+  /** An open task due within the configured threshold (INBOX_DUE_SOON_HOURS). */
+  dueSoon: boolean;
+  /** The legal basis of the step and its deadline: the task header `legalBasis`. */
+  legalBasis: string | null;
+  projectNumber: string | null;
+  projectName: string | null;
+}
+
+export interface PresentOptions {
+  now: Date;
+  dueSoonMs: number;
+  project?: { projectNumber: string | null; projectName: string | null } | null;
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export function presentTask(task: Task, now: Date): TaskItem {
+export function presentTask(task: Task, opts: PresentOptions): TaskItem {
+  const { now } = opts;
+  const due = task.dueAt ? new Date(task.dueAt).getTime() : null;
+  const open = task.state === 'created';
   return {
     id: task.id,
     name: task.name,
@@ -48,7 +63,11 @@ export function presentTask(task: Task, now: Date): TaskItem {
     claimedAt: iso(task.claimedAt),
     completedAt: iso(task.completedAt),
     completedBy: task.completedBy,
-    overdue: task.state === 'created' && task.dueAt != null && new Date(task.dueAt).getTime() < now.getTime(),
+    overdue: open && due != null && due < now.getTime(),
+    dueSoon: open && due != null && due >= now.getTime() && due < now.getTime() + opts.dueSoonMs,
+    legalBasis: parseHeaders(task).legalBasis ?? null,
+    projectNumber: opts.project?.projectNumber ?? null,
+    projectName: opts.project?.projectName ?? null,
   };
 }
 

@@ -6,28 +6,51 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { EnginePort } from '../engine/port.ts';
 import type { Task } from '../engine/task-projection.ts';
-import { AppError } from '../errors.ts';
+import { AppError, validationFailed } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
 import { emptyBody } from '../http/validate.ts';
 import type { Logger } from '../logger.ts';
 import { assertOpen, claimedByOther, loadTaskFor } from './access.ts';
 import { assertFormVariables } from './form-fields.ts';
+import { validateSubmission } from './form-validation.ts';
 import { readForm } from './forms.ts';
+import { completionListener, pendingCompletions, summarize } from './history.ts';
+import { registerHistoryRoutes } from './history-routes.ts';
 import { parseHeaders, presentTask } from './present.ts';
-import { listTasks } from './query.ts';
+import { loadProjects, projectIndexListener } from './project-index.ts';
+import { COUNT_CAP, listTasks } from './query.ts';
 import { completeBody, listTasksQuery, taskDetailSchema, taskIdParams, taskItemSchema, taskPageSchema } from './schemas.ts';
+
+/** The Asia/Shanghai calendar day of a moment, YYYY-MM-DD (dates in forms are Shanghai days). */
+export const shanghaiDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
+
+// An engine gets the inbox's change listeners once, however many apps are built on it.
+const listening = new WeakSet<EnginePort>();
 
 export interface InboxDeps {
   Task: typeof Task;
   engine: EnginePort;
   clock: Clock;
-  config: Pick<Config, 'formsDir'>;
+  config: Pick<Config, 'formsDir' | 'inboxDueSoonHours'>;
   logger: Logger;
 }
 
 export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
   const { Task, engine, clock } = deps;
-  const reloadItem = async (id: string) => presentTask((await Task.findByPk(id))!, clock.now());
+  const sequelize = Task.sequelize!;
+  if (!listening.has(engine)) {
+    listening.add(engine);
+    engine.onChange(projectIndexListener(sequelize));
+    engine.onChange(completionListener(sequelize));
+  }
+  const dueSoonMs = deps.config.inboxDueSoonHours * 3_600_000;
+  const present = async (tasks: Task[]) => {
+    const projects = await loadProjects(sequelize, tasks.map((t) => t.instanceId));
+    const now = clock.now();
+    return tasks.map((t) => presentTask(t, { now, dueSoonMs, project: projects.get(t.instanceId) }));
+  };
+  const presentOne = async (task: Task) => (await present([task]))[0]!;
+  const reloadItem = async (id: string) => presentOne((await Task.findByPk(id))!);
 
   addRoute(
     api,
@@ -38,15 +61,24 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       summary: '待办/已办任务列表 (task list)',
       description:
         'scope: mine=我签收的待办; groups=我的角色或我本人是候选人的待办; completed=我办理完成的; all=mine+groups（默认）。' +
-        'dueAfter 含、dueBefore 不含 (dueAfter inclusive, dueBefore exclusive)。默认排序：待办按到期时间升序，已办按完成时间降序。',
+        'dueAfter 含、dueBefore 不含 (dueAfter inclusive, dueBefore exclusive)；dueState=overdue 已超期，soon 即将到期（INBOX_DUE_SOON_HOURS 内）。' +
+        'project=项目编号；q 搜索任务名称、业务键、项目编号和项目名称。默认排序：待办按到期时间升序（无到期日的在后），已办按完成时间降序。' +
+        `翻页：after=上一页的 nextCursor（键集分页，推荐），或 page（偏移）。total 最多计到 ${COUNT_CAP}，超过时 totalCapped=true。`,
       access: 'authenticated',
       query: listTasksQuery,
       response: { description: '分页任务列表', schema: taskPageSchema },
     },
     async ({ query, user }) => {
-      const { rows, total } = await listTasks(Task, user, query);
-      const now = clock.now();
-      return { items: rows.map((t) => presentTask(t, now)), page: query.page, pageSize: query.pageSize, total };
+      const page = await listTasks(Task, user, query, { now: clock.now(), dueSoonMs });
+      return {
+        items: await present(page.rows),
+        page: query.after ? 1 : query.page,
+        pageSize: query.pageSize,
+        total: page.total,
+        totalCapped: page.totalCapped,
+        hasMore: page.hasMore,
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
@@ -69,7 +101,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
         engine.getInstance(task.instanceId),
         readForm(deps.config.formsDir, task.formId, deps.logger),
       ]);
-      return { ...presentTask(task, clock.now()), headers: parseHeaders(task), variables: instance?.variables ?? {}, form };
+      return { ...(await presentOne(task)), headers: parseHeaders(task), variables: instance?.variables ?? {}, form };
     },
   );
 
@@ -90,7 +122,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
     async ({ params, user }) => {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
-      if (task.assignee === user.username) return presentTask(task, clock.now());
+      if (task.assignee === user.username) return presentOne(task);
       if (task.assignee) throw claimedByOther(task);
       await engine.assignUserTask({ taskId: task.id, assignee: user.username, allowOverride: false, actor: user.username });
       return reloadItem(task.id);
@@ -132,7 +164,9 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       summary: '办理完成任务 (complete)',
       description:
         '处理人，或未签收任务的候选人（办理即签收）。variables 为 JSON 对象：最多 100 个键，键名为标识符，总计 ≤ 256 KB。' +
-        ' (the assignee, or a candidate of an unclaimed task, which is claimed implicitly)。只能提交任务表单中的字段 (only the fields of the task\'s form)。',
+        ' (the assignee, or a candidate of an unclaimed task, which is claimed implicitly)。只能提交任务表单中的字段 (only the fields of the task\'s form)；' +
+        '提交按表单规则校验（必填、类型、最小/最大值、长度、格式、选项、日期；被条件隐藏的字段不校验也不写入），不通过时 422，details 逐项列出字段和原因，任务不变。' +
+        '退回即 decision=return 的办理，须写明审批意见。',
       access: 'authenticated',
       params: taskIdParams,
       body: completeBody,
@@ -143,13 +177,29 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
       if (task.assignee && task.assignee !== user.username) throw claimedByOther(task);
-      assertFormVariables(await readForm(deps.config.formsDir, task.formId, deps.logger), task.formId, body.variables ?? {});
+      const form = await readForm(deps.config.formsDir, task.formId, deps.logger);
+      if (task.formId && !form) {
+        throw validationFailed(`任务表单 ${task.formId} 不可用，无法校验，暂不能办理 (the task's form is unavailable)`, [{ path: 'formId', reason: 'form not readable' }]);
+      }
+      assertFormVariables(form, task.formId, body.variables ?? {});
+      let variables = body.variables ?? {};
+      if (form) {
+        const instance = await engine.getInstance(task.instanceId);
+        const checked = validateSubmission(form, variables, { variables: instance?.variables ?? {}, today: shanghaiDay(clock.now()) });
+        if (checked.errors.length) {
+          throw validationFailed(`表单校验未通过：${checked.errors.length} 处需要修改 (the submission does not satisfy the form)`, checked.errors);
+        }
+        variables = checked.variables;
+      }
       const claimedNow = !task.assignee;
       if (claimedNow) {
         await engine.assignUserTask({ taskId: task.id, assignee: user.username, allowOverride: false, actor: user.username });
       }
+      // The completion's record (decision and opinion as the form labels them) is written by the listener in
+      // the engine's transaction.
+      pendingCompletions.set(task.id, summarize(form, variables));
       try {
-        await engine.completeUserTask({ taskId: task.id, variables: body.variables ?? {}, actor: user.username });
+        await engine.completeUserTask({ taskId: task.id, variables, actor: user.username });
       } catch (err) {
         // Give back an implicit claim when the completion was refused, so the task stays free for the group.
         if (claimedNow) {
@@ -158,8 +208,12 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
             .catch(() => undefined);
         }
         throw err;
+      } finally {
+        pendingCompletions.delete(task.id);
       }
       return reloadItem(task.id);
     },
   );
+
+  registerHistoryRoutes(api, { Task, engine, clock, sequelize });
 }

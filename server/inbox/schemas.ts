@@ -20,6 +20,8 @@ export const listTasksQuery = z
     process: shortText(255).optional(),
     elementId: shortText(255).optional(),
     businessKey: shortText(255).optional(),
+    project: shortText(64).optional(),
+    dueState: z.enum(['overdue', 'soon']).optional(),
     dueBefore: isoDate.optional(),
     dueAfter: isoDate.optional(),
     q: shortText(100).optional(),
@@ -27,6 +29,7 @@ export const listTasksQuery = z
     order: z.enum(['asc', 'desc']).optional(),
     page: z.coerce.number().int().min(1).max(100_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    after: z.string().max(400).optional(),
   })
   .strict();
 
@@ -57,6 +60,10 @@ export const taskItemSchema = z.object({
   completedAt: z.string().nullable(),
   completedBy: z.string().nullable(),
   overdue: z.boolean(),
+  dueSoon: z.boolean(),
+  legalBasis: z.string().nullable(),
+  projectNumber: z.string().nullable(),
+  projectName: z.string().nullable(),
 });
 
 export const taskPageSchema = z.object({
@@ -64,10 +71,47 @@ export const taskPageSchema = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int(),
+  totalCapped: z.boolean(),
+  hasMore: z.boolean(),
+  nextCursor: z.string().nullable(),
 });
 
 export const taskDetailSchema = taskItemSchema.extend({
   headers: z.record(z.string(), z.string()),
   variables: z.record(z.string(), z.unknown()),
   form: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const commentBody = z
+  .object({ text: z.string().trim().min(1, '评论不能为空 (comment is empty)').max(2000, '评论最多 2000 个字 (at most 2000 characters)') })
+  .strict();
+
+const summaryItemSchema = z.object({ key: z.string(), label: z.string(), value: z.string() });
+
+export const historyItemSchema = z.object({
+  at: z.string(),
+  kind: z.enum(['step', 'completion', 'comment']),
+  elementId: z.string().nullable(),
+  name: z.string().nullable(),
+  event: z.enum(['started', 'completed', 'canceled', 'error']).nullable(),
+  actor: z.string().nullable(),
+  actorName: z.string().nullable(),
+  taskId: z.string().nullable(),
+  text: z.string().nullable(),
+  summary: z.array(summaryItemSchema),
+});
+
+export const historySchema = z.object({ instanceId: z.string(), items: z.array(historyItemSchema) });
+
+export const commentCreatedSchema = z.object({ instanceId: z.string(), taskId: z.string(), author: z.string(), text: z.string(), at: z.string() });
+
+export const diagramSchema = z.object({
+  instanceId: z.string(),
+  processId: z.string(),
+  version: z.number().int(),
+  xml: z.string(),
+  /** The step of this task (null for an instance diagram). */
+  currentElementId: z.string().nullable(),
+  activeElementIds: z.array(z.string()),
+  completedElementIds: z.array(z.string()),
 });

@@ -32,7 +32,7 @@ describe('API instances, incidents, messages', () => {
     before(async () => {
       instanceId = await start('api_approval', { projectName: '图书采购' });
       const task = await Task().findOne({ where: { instanceId, elementId: 'dept_review' } });
-      await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', await as('dept_approver')).send({ variables: { decision: 'approve' } }).expect(200);
+      await request(h.app).post(`/api/tasks/${task!.id}/complete`).set('Authorization', await as('dept_approver')).send({ variables: { decision: 'approve', comment: '同意' } }).expect(200);
     });
 
     it('the starter, past and present candidates, admins, supervisors and auditors may read it', async () => {

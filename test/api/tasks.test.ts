@@ -178,7 +178,7 @@ describe('API tasks (inbox)', () => {
       const instanceId = await startInstance({}, 'FCZC-COMPLETE-2');
       const task = await openTask(instanceId);
       await request(h.app).post(`/api/tasks/${task.id}/claim`).set('Authorization', await as('dept_approver')).expect(200);
-      const done = await request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept_approver')).expect(200);
+      const done = await request(h.app).post(`/api/tasks/${task.id}/complete`).set('Authorization', await as('dept_approver')).send({ variables: { decision: 'approve', comment: '同意' } }).expect(200);
       expect(done.body.completedBy).to.equal('dept_approver');
     });
 
@@ -283,6 +283,7 @@ describe('API tasks (inbox)', () => {
       expect(item).to.have.all.keys(
         'id', 'name', 'elementId', 'processId', 'processVersion', 'instanceId', 'businessKey', 'formId', 'candidateGroups',
         'candidateUsers', 'assignee', 'state', 'priority', 'dueAt', 'followUpAt', 'createdAt', 'claimedAt', 'completedAt', 'completedBy', 'overdue',
+        'dueSoon', 'legalBasis', 'projectNumber', 'projectName',
       );
       expect(item.name).to.equal('主管部门审批');
     });

@@ -45,7 +45,7 @@ describe('QA procurement.bpmn: applicant-controlled variables and the 市财政�
   // "fails safe" and must send it to 市财政审批.
   const application = {
     projectName: '涪城区卫健局救护车采购', categoryCode: 'A02030000', method: '竞争性谈判', budgetYuan: 2_500_000,
-    fundingSource: '一般公共预算资金', smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆。',
+    fundingSource: '一般公共预算资金', smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆，含车载急救设备及三年维保。',
   };
   const Task = () => defineTaskModels(tdb.db.sequelize).Task;
 
