@@ -146,14 +146,16 @@ export class WorkingDayCalendar {
   /** `date` itself when it is a working day, else the last working day before it. */
   previousWorkingDay(date: string): string {
     let d = date;
-    for (let i = 0; i < 60 && !this.isWorkingDay(d); i++) d = shiftDate(d, -1);
+    // No step limit: a closure can last months (2020); day() throws past the supported years, so this ends.
+    while (!this.isWorkingDay(d)) d = shiftDate(d, -1);
     return d;
   }
 
   /** `date` itself when it is a working day, else the first working day after it. */
   nextWorkingDay(date: string): string {
     let d = date;
-    for (let i = 0; i < 60 && !this.isWorkingDay(d); i++) d = shiftDate(d, 1);
+    // No step limit: a closure can last months (2020); day() throws past the supported years, so this ends.
+    while (!this.isWorkingDay(d)) d = shiftDate(d, 1);
     return d;
   }
 
