@@ -59,9 +59,10 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     throw new ApiError(0, 'NETWORK', '无法连接服务器 (cannot reach the server)');
   }
   if (res.status === 401 && token) {
-    // The token expired or was revoked: back to the login page.
+    // The token expired or was revoked: to the login page, and back here after logging in.
+    const here = window.location.hash.replace(/^#/, '') || '/';
     clearSession();
-    window.location.hash = '#/login';
+    if (!here.startsWith('/login')) window.location.hash = `#/login?next=${encodeURIComponent(here)}`;
   }
   if (!res.ok) {
     let code = 'HTTP_' + res.status;

@@ -22,9 +22,12 @@ export function App() {
     }
   }
   const needsLogin = !user && !(matched?.route.public);
+  const qs = loc.query.toString();
+  const wanted = loc.path + (qs ? `?${qs}` : '');
   useEffect(() => {
-    if (needsLogin) navigate('/login', { next: loc.path === '/login' ? undefined : loc.path });
-  }, [needsLogin, loc.path]);
+    // Already on the login page (e.g. sent there by api.ts after a 401, with ?next=): keep its next.
+    if (needsLogin && loc.path !== '/login') navigate('/login', { next: wanted });
+  }, [needsLogin, wanted]);
 
   if (needsLogin) page = null;
   else if (!matched) page = <p class="error-box">{t('errors.notFound')}</p>;

@@ -41,7 +41,8 @@ export function CalendarPage({ query }: PageProps) {
   const t = useT('calendar');
   const admin = hasRole('process_admin');
   const qMonth = query.get('month');
-  const month = qMonth && /^\d{4}-\d{2}$/.test(qMonth) ? qMonth : shanghaiToday().slice(0, 7);
+  // Only a real month in the years the server's calendar covers; 2017-13 would show January 2018 under "2017-13".
+  const month = qMonth && /^(20\d\d|2100)-(0[1-9]|1[0-2])$/.test(qMonth) ? qMonth : shanghaiToday().slice(0, 7);
   const bounds = monthBounds(month);
   const days = useAsync(() => api<{ days: Day[]; unscheduledYears: number[]; calendarVersion: string }>('GET', '/api/calendar/days', { query: { from: bounds.from, to: bounds.to } }), [month]);
   const overrides = useAsync(() => api<{ overrides: Override[]; years: { year: number; basis: string; declaredBy: string }[] }>('GET', '/api/calendar/overrides'), []);
