@@ -7,6 +7,7 @@ import i18next from 'i18next';
 import { useEffect, useState } from 'preact/hooks';
 import calendar from './calendar.ts';
 import common from './common.ts';
+import modeler from './modeler.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -14,6 +15,7 @@ type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown>
 const catalogues: Record<string, Catalogue> = {
   common,
   calendar,
+  modeler,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
