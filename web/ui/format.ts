@@ -38,7 +38,10 @@ export function formatWan(fen: number | string | bigint): string {
 
 /** Parses "1,234.5" 元 into integer fen, or null when it is not an amount with at most 2 decimals. */
 export function parseYuanToFen(text: string): number | null {
-  const s = text.replace(/[,\s，]/g, '');
+  const t = text.trim().replace(/，/g, ',');
+  // Thousands separators only in groups of three: "1,5" or "12，5" is someone's decimal point, not 15 元.
+  if (t.includes(',') && !/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(t)) return null;
+  const s = t.replace(/[,\s]/g, '');
   const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) return null;
   return Number(BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0')));
