@@ -127,7 +127,9 @@ describe('API plumbing: validation, errors, health, OpenAPI', () => {
       for (const [p, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) {
         for (const m of Object.keys(item)) ops.push(`${m.toUpperCase()} ${p}`);
       }
-      expect(ops).to.have.members([
+      // The core routes are there (each component's own tests check its routes); the introspection below checks
+      // that every served route is documented, so a new component needs no edit here.
+      expect(ops).to.include.members([
         'GET /api/health',
         'POST /api/auth/login',
         'GET /api/auth/me',
@@ -150,7 +152,9 @@ describe('API plumbing: validation, errors, health, OpenAPI', () => {
       ]);
       // Every route in the Express router is documented (and nothing else).
       const layers = (h.app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
-      const served = collectRoutes(layers).map(([m, p]) => `${m.toUpperCase()} ${p.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
+      const served = collectRoutes(layers)
+        .filter(([, p]) => typeof p === 'string') // the web app's fallback is a RegExp route outside /api
+        .map(([m, p]) => `${m.toUpperCase()} ${p.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`);
       expect(served.filter((s) => s.includes(' /api/') && !s.includes('openapi.json'))).to.have.members(ops);
       expect(doc.paths['/api/tasks'].get.security).to.deep.equal([{ bearerAuth: [] }]);
       expect(doc.paths['/api/health'].get.security).to.deep.equal([]);

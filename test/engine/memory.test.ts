@@ -20,8 +20,10 @@ describe('engine memory', function () {
       const { samples, dormant } = JSON.parse(stdout.trim().split('\n').pop()!) as { samples: Record<string, number>; dormant: number };
       expect(dormant).to.equal(200);
       const growthMb = (samples['400']! - samples['100']!) / 1024 / 1024;
-      // 300 more instances (150 of them dormant): a leak of one engine each would add ~600 MB.
-      expect(growthMb, `heap grew ${growthMb.toFixed(1)} MB`).to.be.below(20);
+      // 300 more instances (150 of them dormant): a leak of one engine each would add ~600 MB. Healthy runs grow
+      // 5–21 MB depending on when the collector last ran (21.2 MB seen with the machine's cores busy), so the bar
+      // sits at a tenth of the leak signal instead of at the edge of normal noise.
+      expect(growthMb, `heap grew ${growthMb.toFixed(1)} MB`).to.be.below(60);
     } finally {
       await drop();
     }
