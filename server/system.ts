@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
 import { registerWorkers } from './workers/index.ts';
+import { closePdfBrowser } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
 
 export interface RunningSystem {
@@ -87,6 +88,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await engine.stop();
+      await closePdfBrowser();
       await db.close();
     },
   };

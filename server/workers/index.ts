@@ -6,6 +6,7 @@ import type { Database } from '../db.ts';
 import type { Clock } from '../clock.ts';
 import type { EnginePort, Worker, WorkerOptions } from '../engine/port.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
+import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
 
 export interface WorkerDeps {
@@ -21,6 +22,7 @@ interface WorkerDefinition {
 const WORKERS: Readonly<Record<string, WorkerDefinition>> = {
   [PROJECT_NUMBER_TASK_TYPE]: { create: projectNumberWorker, options: { retries: 3 } },
   [COMPUTE_DEADLINE_TASK_TYPE]: { create: computeDeadlineWorker, options: { retries: 3 } },
+  [GENERATE_DOCUMENT_TASK_TYPE]: { create: generateDocumentWorker, options: { retries: 3 } },
 };
 
 /** Every task type that has a worker. */

@@ -1,0 +1,165 @@
+/**
+ * The 20 standard templates: every one renders its sample and shows its key fields; invalid data yields the
+ * complete list of problems and no output; user text is always escaped; the catalogue is complete and versioned.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { loadCatalogue, listTemplates, templateIds, findTemplate, TEMPLATES_DIR } from '../../server/documents/catalogue.ts';
+import { formatDateCn, formatDateTimeCn } from '../../server/documents/dates.ts';
+import { formatYuan } from '../../server/documents/money.ts';
+import { renderDocument } from '../../server/documents/render.ts';
+import { AppError } from '../../server/errors.ts';
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+function valueAt(data: unknown, dotted: string): unknown {
+  let cur: unknown = data;
+  for (const part of dotted.replace(/\[(\d+)\]/g, '.$1').split('.')) cur = (cur as Record<string, unknown>)?.[part];
+  return cur;
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"'`=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' })[c]!);
+
+/** How a key field's value must look in the document. */
+function shown(path: string, value: unknown): string {
+  if (typeof value === 'number' && /Fen$/.test(path)) return formatYuan(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDateCn(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) return formatDateTimeCn(value);
+  return escapeHtml(String(value));
+}
+
+function renderErrors(id: string, data: unknown) {
+  try {
+    renderDocument(id, data);
+  } catch (e) {
+    expect(e).to.be.instanceOf(AppError);
+    expect((e as AppError).status).to.equal(422);
+    expect((e as AppError).code).to.equal('DOCUMENT_DATA_INVALID');
+    return (e as AppError).details;
+  }
+  throw new Error('expected the data to be refused');
+}
+
+describe('document templates (templates/)', function () {
+  it('has the 20 templates of the brief, numbered 01–20, with titles, steps and legal anchors', function () {
+    const list = listTemplates();
+    expect(list.map((t) => t.no)).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i + 1).padStart(2, '0')));
+    expect(templateIds()).to.have.length(20);
+    expect(templateIds()).to.include.members(['project-application', 'approval-form', 'tender-notice', 'procurement-contract', 'acceptance-report']);
+    for (const t of list) {
+      expect(t.id, t.no).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(t.title, t.id).to.match(/[\u4e00-\u9fa5]/);
+      expect(t.titleEn, t.id).to.have.length.above(3);
+      expect(t.step, t.id).to.have.length.above(1);
+      expect(t.legalBasis, t.id).to.have.length.above(3);
+      expect(t.version, t.id).to.match(/^[0-9a-f]{64}$/);
+      expect(findTemplate(t.id)!.keyFields.length, t.id).to.be.at.least(6);
+    }
+    expect(listTemplates().find((t) => t.id === 'approval-form')!.title).to.equal('政府采购项目审批表');
+  });
+
+  for (const t of listTemplates()) {
+    it(`${t.no} ${t.id} (${t.title}) renders its sample with its key fields and the common header`, function () {
+      const tpl = findTemplate(t.id)!;
+      const r = renderDocument(t.id, tpl.sample, { version: 3, generatedAt: new Date('2026-04-16T02:00:00Z') });
+      expect(r.html).to.match(/^<!DOCTYPE html>/);
+      expect(r.html).to.include(`<h1 class="doc-title">${t.title}</h1>`);
+      expect(r.html).to.include('第 3 版');
+      expect(r.html).to.include('@page { size: A4;');
+      for (const key of tpl.keyFields) {
+        const value = valueAt(tpl.sample, key);
+        expect(value, `${t.id}: sample has no value at ${key}`).to.not.equal(undefined);
+        expect(r.html, `${t.id}: ${key}`).to.include(shown(key, value));
+      }
+      // Common header: every document carries these.
+      for (const label of ['项目编号', '项目名称', '采购人', '采购代理机构', '采购方式', '组织形式', '品目编码', '预算金额', '最高限价']) {
+        expect(r.html, `${t.id}: header ${label}`).to.include(`<th>${label}</th>`);
+      }
+      expect(r.html).to.match(/人民币[壹贰叁肆伍陆柒捌玖拾佰仟万亿零元角分整]+/);
+      expect(r.sha256).to.match(/^[0-9a-f]{64}$/);
+      expect(r.html).not.to.match(/\{\{|\}\}|undefined|\[object Object\]|NaN/);
+    });
+  }
+
+  it('uses no triple braces anywhere, so every value is escaped', function () {
+    const files = [
+      ...fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.hbs')).map((f) => path.join(TEMPLATES_DIR, f)),
+      ...fs.readdirSync(path.join(TEMPLATES_DIR, 'partials')).map((f) => path.join(TEMPLATES_DIR, 'partials', f)),
+    ];
+    expect(files.length).to.be.at.least(25);
+    for (const f of files) expect(fs.readFileSync(f, 'utf8'), f).not.to.match(/\{\{\{|\{\{&/);
+  });
+
+  it('escapes user-supplied text (script tags, attribute breakers, entities)', function () {
+    const data = clone(findTemplate('tender-notice')!.sample) as any;
+    data.project.projectName = '<script>alert("x")</script>项目';
+    data.project.purchaser.name = '"><img src=x onerror=alert(1)>局';
+    data.requirementsSummary = 'A & B <b>粗体</b>';
+    const { html } = renderDocument('tender-notice', data);
+    expect(html).not.to.include('<script>alert');
+    expect(html).not.to.include('<img src=x');
+    expect(html).not.to.include('<b>粗体</b>');
+    expect(html).to.include('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;项目');
+    expect(html).to.include('A &amp; B &lt;b&gt;粗体&lt;/b&gt;');
+  });
+
+  it('lists every problem of invalid data (path and bilingual reason) and renders nothing', function () {
+    const data = clone(findTemplate('tender-notice')!.sample) as any;
+    delete data.project.projectName;
+    data.project.budgetFen = 12.5;
+    data.project.method = '随便买';
+    data.project.projectNumber = 'fczc-1';
+    data.noticeDate = '2026/03/20';
+    data.bidDeadline = 'tomorrow';
+    data.items[1].unit = '';
+    delete data.qualifications;
+    data.extra = 'x';
+    const details = renderErrors('tender-notice', data);
+    const paths = details.map((d) => d.path);
+    expect(paths).to.include.members([
+      'project.projectName', 'project.budgetFen', 'project.method', 'project.projectNumber', 'noticeDate', 'bidDeadline',
+      'items[1].unit', 'qualifications', 'extra',
+    ]);
+    const byPath = Object.fromEntries(details.map((d) => [d.path, d.reason]));
+    expect(byPath['project.projectName']).to.equal('必填项缺失 (required)');
+    expect(byPath['project.budgetFen']).to.match(/^应为整数 \(must be integer\)$/);
+    expect(byPath['noticeDate']).to.match(/YYYY-MM-DD/);
+    expect(byPath['extra']).to.match(/unknown field/);
+    for (const d of details) expect(d.reason, d.path).to.match(/[\u4e00-\u9fa5].*\(.+\)/);
+  });
+
+  it('refuses a non-object and an unknown template', function () {
+    expect(renderErrors('award-notice', [])[0]).to.deep.equal({ path: '(root)', reason: '应为对象 (must be object)' });
+    expect(() => renderDocument('no-such-template', {})).to.throw(AppError).with.property('status', 404);
+  });
+
+  it('versions a template by its source, partials and styles', function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpl-'));
+    try {
+      fs.cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      const before = loadCatalogue(dir).templates.get('award-notice')!.version;
+      expect(before).to.equal(findTemplate('award-notice')!.version);
+      fs.appendFileSync(path.join(dir, 'partials', 'seal.hbs'), '\n');
+      const after = loadCatalogue(dir).templates.get('award-notice')!.version;
+      expect(after).to.not.equal(before);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails loudly when a template names a field its data lacks (strict mode)', function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpl-'));
+    try {
+      fs.cpSync(TEMPLATES_DIR, dir, { recursive: true });
+      fs.appendFileSync(path.join(dir, '03-approval-form.hbs'), '{{noSuchField}}\n');
+      const t = loadCatalogue(dir).templates.get('approval-form')!;
+      const meta = { title: 't', documentNo: 'n', version: 1, templateNo: '13', templateId: 'award-notice', templateVersion: 'v', generatedAt: new Date().toISOString() };
+      expect(() => t.render(t.sample, { data: { meta } })).to.throw(/noSuchField/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
