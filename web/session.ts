@@ -19,7 +19,11 @@ interface Stored {
 function read(): Stored | null {
   try {
     const raw = localStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Stored) : null;
+    const s = raw ? (JSON.parse(raw) as Partial<Stored> | null) : null;
+    // localStorage outlives releases and can be edited: a session of another shape is no session (the frame would
+    // otherwise throw on user.roles and leave a blank page with no way to log out).
+    if (!s || typeof s.token !== 'string' || !s.user || typeof s.user.username !== 'string' || !Array.isArray(s.user.roles)) return null;
+    return s as Stored;
   } catch {
     return null;
   }
