@@ -16,6 +16,8 @@ import { defineAuthModels } from './auth/models.ts';
 import { createRequireAuth } from './auth/middleware.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { registerCalendarRoutes } from './calendar/routes.ts';
+import { registerDocumentRoutes } from './documents/routes.ts';
+import { createDocumentService } from './documents/service.ts';
 import { createCalendarService } from './calendar/service.ts';
 import { createAuthService } from './auth/service.ts';
 import { registerHealthRoutes } from './health/routes.ts';
@@ -76,6 +78,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerInstanceRoutes(api, { Task, engine, clock });
   registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir });
   registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
+  registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: createCalendarService(db, clock) }), engine, Task });
 
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);
   app.use(api.router);
