@@ -85,6 +85,17 @@ describe('QA web shell and calendar page (Chromium)', function () {
     expect(page.url()).to.contain('#/calendar');
   });
 
+  it('shows the login page, not a blank one, when the stored session has another shape', async () => {
+    const page = await e2e.newPage();
+    const problems = watch(page);
+    await page.goto(`${e2e.url}/#/login`);
+    await page.evaluate(() => localStorage.setItem('eproc.session', JSON.stringify({ token: 'x', user: { username: 'old', displayName: '旧版会话' } })));
+    await page.goto(`${e2e.url}/#/`);
+    await page.reload();
+    await page.waitForSelector('[data-testid=login-form]', { timeout: 10_000 });
+    expect(problems.filter((p) => p.startsWith('pageerror'))).to.deep.equal([]);
+  });
+
   it('does not label an impossible ?month= with another month\'s days', async () => {
     const page = await e2e.newPage();
     await e2e.login(page, 'supervisor');
