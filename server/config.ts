@@ -30,6 +30,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
   { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
   { name: 'INBOX_DUE_SOON_HOURS', default: '48', description: '待办到期前多少小时标记为“即将到期” (hours before the due date a task is marked due soon)' },
+  { name: 'PROCESS_CHANGE_APPROVAL', default: 'false', description: '流程模型变更须经监督审批后才部署（流程 process_change）(a model change needs the supervisor\'s approval before it is deployed)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
 
@@ -49,6 +50,7 @@ export interface Config {
   processesDir: string;
   formsDir: string;
   inboxDueSoonHours: number;
+  processChangeApproval: boolean;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +106,7 @@ const schema = z.object({
   PROCESSES_DIR: nonEmpty.default('processes'),
   FORMS_DIR: nonEmpty.default('forms'),
   INBOX_DUE_SOON_HOURS: int(0, 24 * 365).default(48),
+  PROCESS_CHANGE_APPROVAL: bool.default(false),
 });
 
 export interface LoadConfigOptions {
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     processesDir: e.PROCESSES_DIR,
     formsDir: e.FORMS_DIR,
     inboxDueSoonHours: e.INBOX_DUE_SOON_HOURS,
+    processChangeApproval: e.PROCESS_CHANGE_APPROVAL,
   };
 }
 
