@@ -16,6 +16,8 @@ import { defineAuthModels } from './auth/models.ts';
 import { createRequireAuth } from './auth/middleware.ts';
 import { registerAuthRoutes } from './auth/routes.ts';
 import { registerCalendarRoutes } from './calendar/routes.ts';
+import { registerCreditRoutes } from './credit/routes.ts';
+import { registerRegistryRoutes } from './registry/routes.ts';
 import { registerDocumentRoutes } from './documents/routes.ts';
 import { createDocumentService } from './documents/service.ts';
 import { createCalendarService } from './calendar/service.ts';
@@ -71,6 +73,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
     router: express.Router(),
     registry: createRegistry(),
     requireAuth: createRequireAuth(auth, config, clock),
+    rawRouter: express.Router(),
   };
   registerHealthRoutes(api, { db, engineKind: engine.kind, version: APP_VERSION, logger });
   registerAuthRoutes(api, { auth, config });
@@ -78,8 +81,11 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerInstanceRoutes(api, { Task, engine, clock });
   registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir });
   registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
+  registerRegistryRoutes(api, { db, clock });
+  registerCreditRoutes(api, { db, clock });
   registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: createCalendarService(db, clock) }), engine, Task });
 
+  app.use(api.rawRouter!); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);
   app.use(api.router);
   app.use('/api', docsRouter(api.registry, APP_VERSION));

@@ -16,6 +16,7 @@ export function errorBody(code: string, message: string, details: ErrorDetail[] 
 
 interface BodyParserError {
   type?: string;
+  limit?: number;
   status?: number;
   expose?: boolean;
 }
@@ -28,7 +29,7 @@ function bodyParserError(err: unknown): AppError | null {
     case 'entity.parse.failed':
       return new AppError(400, 'BAD_REQUEST', '请求体不是合法的 JSON (request body is not valid JSON)');
     case 'entity.too.large':
-      return new AppError(413, 'PAYLOAD_TOO_LARGE', '请求体过大，上限 1 MB (request body too large)');
+      return new AppError(413, 'PAYLOAD_TOO_LARGE', `请求体过大，上限 ${Math.round((e.limit ?? 1024 * 1024) / 1024)} KB (request body too large)`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '不支持的请求体编码，请使用 UTF-8 (unsupported body encoding)');
@@ -66,7 +67,9 @@ export const apiNotFound: RequestHandler = (req, res) => {
 };
 
 /** 415 when a request with a body does not declare JSON (the JSON parser would silently ignore it). */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
+export const requireJsonBody: RequestHandler = (req, res, next) => {
+  // A raw-body route (server/http/route.ts `rawBody`) has already read its declared type.
+  if (res.locals.rawBody !== undefined) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.is('application/json')) {
     next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求体必须是 JSON，Content-Type: application/json (body must be JSON)'));

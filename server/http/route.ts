@@ -3,12 +3,13 @@
  * `addRoute` mounts it on the router (auth → role check → validation → handler) and registers it in the
  * OpenAPI document, so the documentation, the validation and the access rule cannot drift apart.
  */
-import type { Request, RequestHandler, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { ZodObject, ZodType, output } from 'zod';
 import { requireRole, describeRoles } from '../auth/middleware.ts';
 import type { Role } from '../auth/roles.ts';
 import type { AuthUser } from '../auth/types.ts';
+import { AppError } from '../errors.ts';
 import { BEARER, errorSchema } from './openapi.ts';
 import { parseBody, parseParams, parseQuery } from './validate.ts';
 
@@ -19,6 +20,18 @@ export interface Api {
   router: Router;
   registry: OpenAPIRegistry;
   requireAuth: RequestHandler;
+  /** Body parsers of the routes that take a non-JSON body (`rawBody`); mounted before the JSON-only guard. */
+  rawRouter?: Router;
+}
+
+/** A route whose body is not JSON (a CSV import, an evidence file): read as text or bytes into `res.locals.rawBody`. */
+export interface RawBodySpec {
+  /** Accepted Content-Types, e.g. ['text/csv']; anything else is 415. */
+  contentTypes: readonly string[];
+  /** 'text' → string (UTF-8), 'bytes' → Buffer. */
+  as: 'text' | 'bytes';
+  limitBytes: number;
+  description: string;
 }
 
 type Out<S> = S extends ZodType ? output<S> : undefined;
@@ -34,7 +47,9 @@ export interface RouteSpec<B, Q, P, A extends Access> {
   body?: B;
   query?: Q;
   params?: P;
-  response: { status?: number; description: string; schema: ZodType };
+  /** contentType: a non-JSON answer the handler sends itself (e.g. text/csv); schema describes it. */
+  response: { status?: number; description: string; schema: ZodType; contentType?: string };
+  rawBody?: RawBodySpec;
   /** Error statuses this route can answer besides 401/403/422 (added from `access` and the schemas). */
   errors?: number[];
 }
@@ -46,6 +61,29 @@ export interface RouteInput<B, Q, P, A extends Access> {
   user: A extends 'public' ? AuthUser | undefined : AuthUser;
   req: Request;
   res: Response;
+}
+
+/**
+ * Parses the body of a raw-body route before the app's JSON-only guard sees it: the wrong Content-Type is a 415
+ * naming the accepted ones; the body ends up in res.locals.rawBody and req.body stays undefined, so the JSON
+ * parser and the input guard leave it alone. Every other route stays JSON-only.
+ */
+function mountRawBody(api: Api, method: RouteSpec<unknown, unknown, unknown, Access>['method'], path: string, raw: RawBodySpec): void {
+  if (!api.rawRouter) throw new Error(`route ${method.toUpperCase()} ${path} takes a raw body but the app has no rawRouter`);
+  const types = [...raw.contentTypes];
+  const parse = raw.as === 'text' ? express.text({ type: types, limit: raw.limitBytes }) : express.raw({ type: types, limit: raw.limitBytes });
+  api.rawRouter[method](path, (req, _res, next) => {
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (hasBody && !req.is(types)) {
+      next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `请求体类型应为 ${types.join(' 或 ')} (Content-Type must be ${types.join(' or ')})`));
+      return;
+    }
+    next();
+  }, parse, (req, res, next) => {
+    res.locals.rawBody = req.body;
+    req.body = undefined;
+    next();
+  });
 }
 
 const ERROR_TEXT: Record<number, string> = {
@@ -80,6 +118,7 @@ export function addRoute<
   if (Array.isArray(spec.access)) middleware.push(requireRole(...(spec.access as readonly Role[])));
 
   const status = spec.response.status ?? 200;
+  if (spec.rawBody) mountRawBody(api, spec.method, spec.path, spec.rawBody);
   middleware.push(async (req, res) => {
     const input = {
       body: spec.body ? parseBody(spec.body, req) : undefined,
@@ -99,8 +138,9 @@ export function addRoute<
   if (Array.isArray(spec.access)) errorStatuses.add(403);
   if (spec.body || spec.query || spec.params) errorStatuses.add(422);
   if (spec.body) errorStatuses.add(400);
+  if (spec.rawBody) for (const code of [413, 415, 422]) errorStatuses.add(code);
   const responses: RouteConfig['responses'] = {
-    [status]: { description: spec.response.description, content: { 'application/json': { schema: spec.response.schema } } },
+    [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
   };
   for (const code of [...errorStatuses].sort()) {
     responses[code] = { description: ERROR_TEXT[code] ?? '错误 (error)', content: { 'application/json': { schema: errorSchema } } };
@@ -113,7 +153,15 @@ export function addRoute<
     description: [spec.description, `权限 (access): ${accessText(spec.access)}`].filter(Boolean).join('\n\n'),
     security: spec.access === 'public' ? [] : [{ [BEARER]: [] }],
     request: {
-      body: spec.body ? { required: false, content: { 'application/json': { schema: spec.body } } } : undefined,
+      body: spec.rawBody
+        ? {
+            required: true,
+            description: `${spec.rawBody.description}（上限 ${Math.round(spec.rawBody.limitBytes / 1024)} KB）`,
+            content: Object.fromEntries(spec.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', format: spec.rawBody!.as === 'bytes' ? 'binary' : undefined } }])),
+          }
+        : spec.body
+          ? { required: false, content: { 'application/json': { schema: spec.body } } }
+          : undefined,
       query: spec.query,
       params: spec.params,
     },

@@ -5,6 +5,7 @@
 import type { Database } from '../db.ts';
 import { defineAuthModels } from '../auth/models.ts';
 import { hashPassword } from '../auth/password.ts';
+import { seedRegisters } from './registers.ts';
 import { ROLE_LABELS, type OrganisationKind, type Role } from '../auth/roles.ts';
 
 interface DemoOrganisation {
@@ -78,6 +79,7 @@ export async function seedDemo(db: Database, opts: { password: string }): Promis
       );
       accounts.push({ username: u.role, role: u.role, roleLabel: ROLE_LABELS[u.role], displayName: u.displayName, organisation: org.name });
     }
+    await seedRegisters(transaction); // suppliers, agencies, goods, experts, credit (server/seed/registers.ts)
     return accounts;
   });
 }
