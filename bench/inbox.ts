@@ -9,7 +9,8 @@
  * JWT auth, zod, the query, JSON) answers HTTP requests on a local port, one at a time; each case prints p50/p95
  * and their ratio to a baseline measured in the same process: `GET /api/health`, one `SELECT 1` round trip
  * through the same app (and `GET /api/auth/me` for the cost of authentication). Goal: p95 < 20 ms for one
- * user's groups. The last line, `BENCH_JSON {…}`, is machine-readable.
+ * user's groups. The last line, `BENCH_JSON {…}`, is machine-readable. BENCH_RUNS sets the requests per case
+ * (default 300); BENCH_KEEP=1 keeps the database and prints its URL.
  */
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -165,7 +166,9 @@ async function main(): Promise<void> {
     await engine.stop();
   } finally {
     await db.close();
-    await drop();
+    // BENCH_KEEP=1 keeps the database for EXPLAIN and the like.
+    if (process.env.BENCH_KEEP === '1') console.log(`kept ${dbUrl}`);
+    else await drop();
   }
 }
 

@@ -5,6 +5,7 @@
 import type { ComponentType } from 'preact';
 import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
 import { HomePage } from './pages/home.tsx';
+import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { DeploymentsPage } from './pages/modeler/DeploymentsPage.tsx';
 import { DiffPage } from './pages/modeler/DiffPage.tsx';
@@ -31,6 +32,7 @@ export interface RouteDef {
 export const routes: RouteDef[] = [
   { path: '/', component: HomePage, title: 'common:nav.home', nav: true },
   { path: '/login', component: LoginPage, title: 'common:login.title', public: true },
+  { path: '/inbox', component: InboxPage, title: 'inbox:nav.inbox', nav: true },
   { path: '/modeler', component: DeploymentsPage, title: 'modeler:nav', nav: true, roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/modeler/edit', component: EditorPage, title: 'modeler:editorTitle', roles: ['process_admin'] },
   { path: '/modeler/diff/:id/:otherId', component: DiffPage, title: 'modeler:diffTitle', roles: ['process_admin', 'supervisor', 'auditor'] },

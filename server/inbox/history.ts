@@ -110,8 +110,27 @@ async function displayNames(sequelize: Sequelize, usernames: string[]): Promise<
   return new Map(rows.map((r) => [r.username, r.display_name]));
 }
 
-// Gateways and sequence flows mean nothing to an approver; unnamed events neither.
-const shownStep = (h: HistoryEntry) => !/Gateway$/.test(h.elementType) && (h.name != null || /Task$/.test(h.elementType));
+/**
+ * What an approver reads: user tasks arriving and being completed (or canceled while open), and the completion of
+ * service tasks and start/end events. Gateways, flows and intermediate events are mechanics; bpmn-engine also
+ * reports elements on branches not taken as "canceled" though they never started — those are dropped.
+ */
+function shownSteps(history: HistoryEntry[]): HistoryEntry[] {
+  const open = new Map<string, number>();
+  const out: HistoryEntry[] = [];
+  for (const h of history) {
+    const userTask = h.elementType === 'bpmn:UserTask';
+    if (h.event === 'started') open.set(h.elementId, (open.get(h.elementId) ?? 0) + 1);
+    const wasOpen = (open.get(h.elementId) ?? 0) > 0;
+    if (h.event === 'completed' || h.event === 'canceled' || h.event === 'error') open.set(h.elementId, Math.max(0, (open.get(h.elementId) ?? 0) - 1));
+    if (userTask) {
+      if (h.event !== 'canceled' || wasOpen) out.push(h);
+    } else if (/^bpmn:(ServiceTask|StartEvent|EndEvent)$/.test(h.elementType) && (h.event === 'completed' || h.event === 'error')) {
+      out.push(h);
+    }
+  }
+  return out;
+}
 
 export async function instanceHistory(sequelize: Sequelize, view: InstanceView): Promise<HistoryItem[]> {
   const rows = await sequelize.query<CommentRow>('SELECT * FROM inbox_comments WHERE instance_id = :id ORDER BY id', {
@@ -119,7 +138,7 @@ export async function instanceHistory(sequelize: Sequelize, view: InstanceView):
     type: QueryTypes.SELECT,
   });
   const items: HistoryItem[] = [];
-  for (const h of view.history.filter(shownStep)) {
+  for (const h of shownSteps(view.history)) {
     items.push({ at: h.at, kind: 'step', elementId: h.elementId, name: h.name, event: h.event, actor: h.actor, actorName: null, taskId: null, text: null, summary: [] });
   }
   const names = new Map(view.history.map((h) => [h.elementId, h.name]));

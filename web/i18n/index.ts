@@ -7,6 +7,7 @@ import i18next from 'i18next';
 import { useEffect, useState } from 'preact/hooks';
 import calendar from './calendar.ts';
 import common from './common.ts';
+import inbox from './inbox.ts';
 import modeler from './modeler.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
@@ -14,6 +15,7 @@ type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown>
 // One line per area: `import x from './x.ts'` above and `x,` here.
 const catalogues: Record<string, Catalogue> = {
   common,
+  inbox,
   calendar,
   modeler,
 };
