@@ -188,6 +188,16 @@ describe('form validation (server side, form-js rules)', () => {
         'variables.categoryCode', 'variables.method', 'variables.budgetYuan', 'variables.deliveryDate', 'variables.description',
       ]);
     });
+    it('procurement-application: the maximum price may not exceed the budget (FEEL max, as form-js evaluates it)', () => {
+      const f = read('procurement-application');
+      const good = { projectName: '涪城区教育局办公设备采购项目', categoryCode: 'A02010104', method: '公开招标', budgetYuan: 350000, fundingSource: '一般公共预算资金', deliveryDate: '2026-06-30', description: '台式计算机 50 台，含三年上门保修服务' };
+      expect(validateSubmission(f, { ...good, maxPriceYuan: 350000 }, ctx()).errors).to.deep.equal([]);
+      const over = validateSubmission(f, { ...good, maxPriceYuan: 350000.01 }, ctx());
+      expect(over.errors).to.deep.equal([{ path: 'variables.maxPriceYuan', reason: '最高限价（元）：不能大于 350000 (maximum 350000)' }]);
+      // On resubmission the budget may come from the instance.
+      const revise = read('procurement-revise');
+      expect(paths(validateSubmission(revise, { applicantAction: 'resubmit', revisionNote: '调整限价', maxPriceYuan: 400000 }, ctx({ ...good })))).to.deep.equal(['variables.maxPriceYuan']);
+    });
     it('procurement-revise: withdrawing needs only the action and a note', () => {
       const f = read('procurement-revise');
       expect(validateSubmission(f, { applicantAction: 'withdraw', revisionNote: '项目取消' }, ctx()).errors).to.deep.equal([]);
