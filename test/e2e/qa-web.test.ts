@@ -108,6 +108,19 @@ describe('QA web shell and calendar page (Chromium)', function () {
     }
   });
 
+  it('asks for the date of an override instead of showing "no such API route"', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'process_admin');
+    await page.goto(`${e2e.url}/#/calendar?month=2017-10`);
+    await page.waitForSelector('[data-date="2017-10-16"]');
+    await page.fill('#f-name', '防汛停工');
+    await page.fill('#f-reason', '区政府通知（测试）');
+    await page.click('[data-testid=override-form] button[type=submit]');
+    await page.waitForSelector('[data-field=date] .field-error');
+    expect(await page.textContent('[data-field=date] .field-error')).to.equal('请选择日期');
+    expect(await page.textContent('[data-testid=override-form] [data-testid=error-box]')).to.not.contain('接口不存在');
+  });
+
   it('has no Chinese left in the deadline calculator in English', async () => {
     const page = await e2e.newPage();
     await e2e.login(page, 'supervisor');

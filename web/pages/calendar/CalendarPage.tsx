@@ -4,7 +4,7 @@
  * the legal basis of each time limit.
  */
 import { useState } from 'preact/hooks';
-import { api } from '../../api.ts';
+import { api, ApiError } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { navigate } from '../../router.ts';
 import type { PageProps } from '../../routes.ts';
@@ -56,6 +56,11 @@ export function CalendarPage({ query }: PageProps) {
   async function saveOverride(e: Event) {
     e.preventDefault();
     setFormError(null);
+    if (!form.date) {
+      // Without a date the URL would name no override and the server could only say "no such route".
+      setFormError(new ApiError(422, 'VALIDATION_FAILED', t('dateMissing'), [{ path: 'date', reason: t('dateMissing') }]));
+      return;
+    }
     try {
       await api('PUT', `/api/calendar/overrides/${encodeURIComponent(form.date)}`, { body: { kind: form.kind, name: form.name, reason: form.reason } });
       showToast(t('saved'));
