@@ -79,7 +79,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerAuthRoutes(api, { auth, config });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
   registerInstanceRoutes(api, { Task, engine, clock });
-  registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir });
+  registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir, approvalRequired: () => config.processChangeApproval });
   registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
   registerRegistryRoutes(api, { db, clock });
   registerCreditRoutes(api, { db, clock });

@@ -7,6 +7,7 @@ import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { LoginPage } from './pages/login.tsx';
+import { ChangeRequestPage } from './pages/modeler/ChangeRequestPage.tsx';
 import { DeploymentsPage } from './pages/modeler/DeploymentsPage.tsx';
 import { DiffPage } from './pages/modeler/DiffPage.tsx';
 import { EditorPage } from './pages/modeler/EditorPage.tsx';
@@ -36,6 +37,7 @@ export const routes: RouteDef[] = [
   { path: '/modeler', component: DeploymentsPage, title: 'modeler:nav', nav: true, roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/modeler/edit', component: EditorPage, title: 'modeler:editorTitle', roles: ['process_admin'] },
   { path: '/modeler/diff/:id/:otherId', component: DiffPage, title: 'modeler:diffTitle', roles: ['process_admin', 'supervisor', 'auditor'] },
+  { path: '/modeler/changes/:id', component: ChangeRequestPage, title: 'modeler:changes.title', roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/calendar', component: CalendarPage, title: 'calendar:nav', nav: true, roles: ['process_admin', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
 ];
 

@@ -7,11 +7,13 @@ import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
 import type { EnginePort } from '../engine/port.ts';
 import type { Role } from '../auth/roles.ts';
+import { conflict } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
 import {
-  deployBody, deploymentDetailSchema, deploymentListSchema, deployResultSchema, diffParams, diffResultSchema, idParams,
+  changeRequestDetailSchema, changeRequestListSchema, changeRequestQuery, changeRequestSchema, deployBody, deploymentDetailSchema, deploymentListSchema, deployResultSchema, diffParams, diffResultSchema, idParams,
   lintBody, lintResultSchema, listQuery,
 } from './schemas.ts';
+import { createChangeRequestService } from './change-requests.ts';
 import { attachDeploymentRecorder, createDeploymentService } from './service.ts';
 
 export interface DeploymentRouteDeps {
@@ -20,6 +22,8 @@ export interface DeploymentRouteDeps {
   clock: Clock;
   formsDir: string;
   templatesDir?: string;
+  /** PROCESS_CHANGE_APPROVAL, read on each request. */
+  approvalRequired?: () => boolean;
 }
 
 /** Who may read deployments and diffs: every change of every flow is visible to supervision and audit. */
@@ -28,6 +32,61 @@ export const DEPLOYMENT_READERS: readonly Role[] = ['process_admin', 'supervisor
 export function registerDeploymentRoutes(api: Api, deps: DeploymentRouteDeps): void {
   attachDeploymentRecorder(deps.engine, deps.db);
   const service = createDeploymentService(deps);
+  const changes = createChangeRequestService({ ...deps, deployments: service });
+
+  // Before /api/deployments/:id, which would otherwise take "change-requests" for an id.
+  addRoute(
+    api,
+    {
+      method: 'get',
+      path: '/api/deployments/change-requests',
+      tags: ['deployments'],
+      summary: '流程变更申请列表 (change requests)',
+      description: '启用 PROCESS_CHANGE_APPROVAL 时，部署经监督审批（流程 process_change）。新的在前，最多 500 条。',
+      access: DEPLOYMENT_READERS,
+      query: changeRequestQuery,
+      response: { description: '变更申请', schema: changeRequestListSchema },
+    },
+    async ({ query }) => ({ items: await changes.list({ status: query.status }) }),
+  );
+
+  addRoute(
+    api,
+    {
+      method: 'get',
+      path: '/api/deployments/change-requests/:id',
+      tags: ['deployments'],
+      summary: '流程变更申请详情 (change request with XML and diff)',
+      access: DEPLOYMENT_READERS,
+      params: idParams,
+      response: { description: '变更申请', schema: changeRequestDetailSchema },
+      errors: [404],
+    },
+    ({ params }) => changes.get(params.id),
+  );
+
+  addRoute(
+    api,
+    {
+      method: 'post',
+      path: '/api/deployments/change-requests',
+      tags: ['deployments'],
+      summary: '提交流程变更审批 (request a deploy that the supervisor approves)',
+      description:
+        '仅在 PROCESS_CHANGE_APPROVAL=true 时可用（否则 409 CHANGE_APPROVAL_DISABLED，请直接部署）。先检查（422 LINT_FAILED），与当前版本相同 409 NO_CHANGES，' +
+        '同一流程已有待审批变更 409 CHANGE_PENDING；通过后发起流程 process_change，由监督检查在待办中审批，通过即部署为新版本。',
+      access: ['process_admin'],
+      body: deployBody,
+      response: { status: 201, description: '待审批的变更申请', schema: changeRequestSchema },
+      errors: [409, 413],
+    },
+    ({ body, user }) => {
+      if (!service.approvalRequired()) {
+        throw conflict('未启用流程变更审批，请直接部署 (PROCESS_CHANGE_APPROVAL is off: deploy directly)', 'CHANGE_APPROVAL_DISABLED');
+      }
+      return changes.request({ xml: body.xml, comment: body.comment, resourceName: body.resourceName, username: user.username });
+    },
+  );
 
   addRoute(
     api,
@@ -41,7 +100,7 @@ export function registerDeploymentRoutes(api: Api, deps: DeploymentRouteDeps): v
       query: listQuery,
       response: { description: '部署版本', schema: deploymentListSchema },
     },
-    async ({ query }) => ({ items: await service.list({ bpmnProcessId: query.bpmnProcessId }) }),
+    async ({ query }) => ({ items: await service.list({ bpmnProcessId: query.bpmnProcessId }), approvalRequired: service.approvalRequired() }),
   );
 
   addRoute(
@@ -70,7 +129,7 @@ export function registerDeploymentRoutes(api: Api, deps: DeploymentRouteDeps): v
       summary: '部署新版本 (deploy a model as a new version)',
       description:
         '先检查：有错误时 422 LINT_FAILED（details 按元素列出每个错误），不部署；警告不阻止部署并随结果返回。与当前版本完全相同时 409 NO_CHANGES。' +
-        '运行中的实例留在原版本，新实例使用最新版本。请求体上限 1 MB。',
+        '运行中的实例留在原版本，新实例使用最新版本。请求体上限 1 MB。启用 PROCESS_CHANGE_APPROVAL 时 409 CHANGE_APPROVAL_REQUIRED（请提交变更审批）。',
       access: ['process_admin'],
       body: deployBody,
       response: { status: 201, description: '新版本、与上一版本的差异、被接受的警告', schema: deployResultSchema },

@@ -77,7 +77,11 @@ export const deploymentSummarySchema = deploymentInfo.extend({
   diffSummary: summary.nullable(),
 });
 
-export const deploymentListSchema = z.object({ items: z.array(deploymentSummarySchema) });
+export const deploymentListSchema = z.object({
+  items: z.array(deploymentSummarySchema),
+  /** PROCESS_CHANGE_APPROVAL: deploys go through POST /api/deployments/change-requests. */
+  approvalRequired: z.boolean(),
+});
 
 export const deploymentDetailSchema = deploymentSummarySchema.extend({
   xml: z.string(),
@@ -92,3 +96,23 @@ export const deployResultSchema = z.object({
 });
 
 export const diffResultSchema = z.object({ from: deploymentInfo, to: deploymentInfo, diff: diffSchema });
+
+export const changeRequestQuery = z.object({ status: z.enum(['pending', 'deployed', 'rejected']).optional() }).strict();
+
+export const changeRequestSchema = z.object({
+  id: z.string(),
+  bpmnProcessId: z.string(),
+  baseDeploymentId: z.string().nullable(),
+  comment: z.string(),
+  status: z.enum(['pending', 'deployed', 'rejected']),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+  approvalInstanceId: z.string().nullable(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionComment: z.string().nullable(),
+  deploymentId: z.string().nullable(),
+  diffSummary: summary.nullable(),
+});
+export const changeRequestListSchema = z.object({ items: z.array(changeRequestSchema) });
+export const changeRequestDetailSchema = changeRequestSchema.extend({ xml: z.string(), diff: diffSchema });

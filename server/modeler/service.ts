@@ -49,6 +49,8 @@ export interface DeploymentServiceDeps {
   clock: Clock;
   formsDir: string;
   templatesDir?: string;
+  /** PROCESS_CHANGE_APPROVAL: deploys go through a change request approved by the supervisor. */
+  approvalRequired?: () => boolean;
 }
 
 const REPO_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
@@ -72,10 +74,10 @@ const attached = new WeakSet<EnginePort>();
 export function attachDeploymentRecorder(engine: EnginePort, db: Database): void {
   if (attached.has(engine)) return;
   attached.add(engine);
-  const { DeploymentRecord } = defineModelerModels(db.sequelize);
+  const { DeploymentRecord, ChangeRequest } = defineModelerModels(db.sequelize);
   engine.onChange(async (change: EngineChange, tx) => {
     if (change.kind !== 'deployment.created') return;
-    const meta = (change.data.metadata ?? {}) as { source?: DeploymentSource; previousDeploymentId?: string; diff?: ModelDiff; lintWarnings?: LintProblem[] };
+    const meta = (change.data.metadata ?? {}) as DeployMetadata;
     await DeploymentRecord.create(
       {
         deploymentId: change.objectId,
@@ -83,14 +85,31 @@ export function attachDeploymentRecorder(engine: EnginePort, db: Database): void
         version: Number(change.data.version),
         source: meta.source ?? (change.actor === 'system' ? 'shipped' : 'engine'),
         previousDeploymentId: meta.previousDeploymentId ?? null,
-        changeRequestId: null,
+        changeRequestId: meta.changeRequest?.id ?? null,
         diff: meta.diff ? JSON.stringify(meta.diff) : null,
         lintWarnings: meta.lintWarnings?.length ? JSON.stringify(meta.lintWarnings) : null,
         createdAt: change.at,
       },
       { transaction: tx },
     );
+    if (meta.changeRequest) {
+      const cr = meta.changeRequest;
+      await ChangeRequest.update(
+        { status: 'deployed', deploymentId: change.objectId, decidedBy: cr.decidedBy, decidedAt: change.at, decisionComment: cr.decisionComment },
+        { where: { id: cr.id, status: 'pending' }, transaction: tx },
+      );
+    }
   });
+}
+
+/** What the modeller passes through `DeployRequest.metadata` to the recorder. */
+export interface DeployMetadata {
+  source?: DeploymentSource;
+  previousDeploymentId?: string | null;
+  diff?: ModelDiff;
+  lintWarnings?: LintProblem[];
+  /** Set when an approved change request is deployed: marked deployed in the same transaction. */
+  changeRequest?: { id: string; decidedBy: string | null; decisionComment: string | null };
 }
 
 export function createDeploymentService(deps: DeploymentServiceDeps) {
@@ -182,28 +201,46 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
     }
   }
 
-  async function deploy(input: DeployInput): Promise<DeployOutcome> {
-    const result = await lint(input.xml);
+  /** Lint for a deploy: 422 LINT_FAILED on any error; otherwise the process id and the accepted warnings. */
+  async function lintForDeploy(xml: string): Promise<{ bpmnProcessId: string; name: string | null; warnings: LintProblem[] }> {
+    const result = await lint(xml);
     const errors = result.problems.filter((p) => p.severity === 'error');
     if (errors.length || !result.bpmnProcessId) {
       throw new AppError(422, 'LINT_FAILED', `模型检查发现 ${errors.length} 个错误，未部署 (lint found ${errors.length} errors; nothing deployed)`, lintDetails(errors));
     }
-    const warnings = result.problems.filter((p) => p.severity === 'warning');
-    const bpmnProcessId = result.bpmnProcessId;
+    return { bpmnProcessId: result.bpmnProcessId, name: result.name, warnings: result.problems.filter((p) => p.severity === 'warning') };
+  }
+
+  /** The current version of a process and the diff of `xml` against it; 409 NO_CHANGES when identical. */
+  async function changesAgainstLatest(bpmnProcessId: string, xml: string): Promise<{ previous: DeploymentInfo | undefined; diff: ModelDiff }> {
+    const previous = (await requireListing().listDeployments({ bpmnProcessId }))[0];
+    const hash = crypto.createHash('sha256').update(xml).digest('hex');
+    if (previous && previous.contentHash === hash) {
+      throw conflict(`模型与当前版本 v${previous.version} 完全相同，未创建新版本 (identical to the current version)`, 'NO_CHANGES');
+    }
+    return { previous, diff: previous ? await diffModels((await load(previous.deploymentId)).xml, xml) : emptyDiff() };
+  }
+
+  async function deploy(input: DeployInput): Promise<DeployOutcome> {
+    if (deps.approvalRequired?.()) {
+      throw conflict('已启用流程变更审批：请提交变更审批，监督审批通过后部署 (PROCESS_CHANGE_APPROVAL is on: submit a change request)', 'CHANGE_APPROVAL_REQUIRED');
+    }
+    const { bpmnProcessId, warnings } = await lintForDeploy(input.xml);
+    return deployLinted(bpmnProcessId, input, warnings);
+  }
+
+  /** Deploys a model that passed the lint, under the process lock, recording the diff against the version it follows. */
+  async function deployLinted(bpmnProcessId: string, input: DeployInput, warnings: LintProblem[], changeRequest?: DeployMetadata['changeRequest']): Promise<DeployOutcome> {
     return withProcessLock(bpmnProcessId, async () => {
       const { listDeployments } = requireListing();
-      const prevInfo = (await listDeployments({ bpmnProcessId }))[0];
-      const hash = crypto.createHash('sha256').update(input.xml).digest('hex');
-      if (prevInfo && prevInfo.contentHash === hash) {
-        throw conflict(`模型与当前版本 v${prevInfo.version} 完全相同，未创建新版本 (identical to the current version)`, 'NO_CHANGES');
-      }
-      const changes = prevInfo ? await diffModels((await load(prevInfo.deploymentId)).xml, input.xml) : emptyDiff();
+      const { previous: prevInfo, diff: changes } = await changesAgainstLatest(bpmnProcessId, input.xml);
+      const metadata: DeployMetadata = { source: 'ui', previousDeploymentId: prevInfo?.deploymentId ?? null, diff: changes, lintWarnings: warnings, changeRequest };
       const deployed = await engine.deploy({
         xml: input.xml,
         resourceName: input.resourceName ?? `${bpmnProcessId}.bpmn`,
         deployedBy: input.username,
         comment: input.comment,
-        metadata: { source: 'ui', previousDeploymentId: prevInfo?.deploymentId ?? null, diff: changes, lintWarnings: warnings },
+        metadata: metadata as Record<string, unknown>,
       });
       const all = await listDeployments({ bpmnProcessId });
       const info = all.find((d) => d.deploymentId === deployed.deploymentId)!;
@@ -212,7 +249,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
     });
   }
 
-  return { list, get, diff, lint, deploy, load };
+  return { list, get, diff, lint, deploy, load, lintForDeploy, changesAgainstLatest, deployLinted, approvalRequired: () => deps.approvalRequired?.() ?? false };
 }
 
 export type DeploymentService = ReturnType<typeof createDeploymentService>;

@@ -8,10 +8,13 @@ import type { EnginePort, Worker, WorkerOptions } from '../engine/port.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
 import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
+import { DEPLOY_CHANGE_TASK_TYPE, deployChangeWorker, REJECT_CHANGE_TASK_TYPE, rejectChangeWorker } from '../modeler/change-workers.ts';
 
 export interface WorkerDeps {
   db: Database;
   clock: Clock;
+  /** The engine the worker runs in (set by registerWorkers; the process-change worker deploys through it). */
+  engine?: EnginePort;
 }
 
 interface WorkerDefinition {
@@ -23,6 +26,8 @@ const WORKERS: Readonly<Record<string, WorkerDefinition>> = {
   [PROJECT_NUMBER_TASK_TYPE]: { create: projectNumberWorker, options: { retries: 3 } },
   [COMPUTE_DEADLINE_TASK_TYPE]: { create: computeDeadlineWorker, options: { retries: 3 } },
   [GENERATE_DOCUMENT_TASK_TYPE]: { create: generateDocumentWorker, options: { retries: 3 } },
+  [DEPLOY_CHANGE_TASK_TYPE]: { create: deployChangeWorker, options: { retries: 3 } },
+  [REJECT_CHANGE_TASK_TYPE]: { create: rejectChangeWorker, options: { retries: 3 } },
 };
 
 /** Every task type that has a worker. */
@@ -30,6 +35,6 @@ export const WORKER_TYPES: readonly string[] = Object.freeze(Object.keys(WORKERS
 
 export function registerWorkers(engine: EnginePort, deps: WorkerDeps): void {
   for (const [type, def] of Object.entries(WORKERS)) {
-    engine.registerWorker(type, def.create(deps), def.options);
+    engine.registerWorker(type, def.create({ ...deps, engine }), def.options);
   }
 }

@@ -119,3 +119,47 @@ describe('process modeller (Chromium)', function () {
     expect(await page.locator('[data-testid=diff-row]').count()).to.equal(2);
   });
 });
+
+describe('process modeller with PROCESS_CHANGE_APPROVAL (Chromium)', function () {
+  this.timeout(90_000);
+  let e2e: E2E;
+  before(async () => {
+    e2e = await startE2E({ env: { PROCESS_CHANGE_APPROVAL: 'true' } });
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('the admin submits the change for approval instead of deploying; the supervisor sees it with its diff', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'process_admin');
+    await page.goto(`${e2e.url}/#/modeler`);
+    await page.click('[data-testid=open-procurement-1]');
+    await page.waitForSelector('.djs-element[data-element-id=dept_approval]');
+    await page.click('.djs-element[data-element-id=dept_approval]');
+    await page.locator('.bio-properties-panel-header-label', { hasText: '主管部门审批' }).waitFor();
+    const general = page.locator('.bio-properties-panel-group-header', { hasText: '常规' }).first();
+    if (!(await general.evaluate((h) => h.classList.contains('open')))) await general.click();
+    await page.fill('#bio-properties-panel-name', '主管部门审核');
+    await page.locator('#bio-properties-panel-name').blur();
+    await page.waitForTimeout(400);
+    expect(await page.locator('[data-testid=deploy]').textContent()).to.equal('提交变更审批');
+    await page.fill('[data-testid=deploy-comment]', '主管部门环节改称审核');
+    await page.click('[data-testid=deploy]');
+    await page.waitForSelector('[data-testid=change-submitted]');
+    const versions = await e2e.api('GET', '/api/deployments?bpmnProcessId=procurement', 'supervisor');
+    expect(versions.body.items).to.have.length(1);
+
+    const sup = await e2e.newPage();
+    await e2e.login(sup, 'supervisor');
+    await sup.goto(`${e2e.url}/#/modeler`);
+    await sup.waitForSelector('[data-testid=change-requests] tbody tr');
+    expect(await sup.locator('[data-testid=change-requests] tbody tr').first().textContent()).to.contain('待审批');
+    await sup.click('[data-testid=change-requests] tbody tr button');
+    await sup.waitForSelector('[data-testid=diff-list]');
+    const rows = await sup.$$eval('[data-testid=diff-row]', (trs) => trs.map((tr) => `${tr.getAttribute('data-element')}|${tr.getAttribute('data-property')}`));
+    expect(rows).to.deep.equal(['dept_approval|name']);
+    expect(await sup.locator('[data-testid=change-request-status]').textContent()).to.contain('待审批');
+    await e2e.screenshot(sup, 'modeler-change-request');
+  });
+});

@@ -10,13 +10,14 @@ import { hasRole } from '../../session.ts';
 import { ErrorBox } from '../../ui/ErrorBox.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { useAsync } from '../../ui/useAsync.ts';
-import { summaryText, type Deployment } from './model-api.ts';
+import { summaryText, type ChangeRequest, type Deployment } from './model-api.ts';
 import './modeler.css';
 
 export function DeploymentsPage(_props: PageProps) {
   const t = useT('modeler');
   const admin = hasRole('process_admin');
-  const { data, error, loading } = useAsync(() => api<{ items: Deployment[] }>('GET', '/api/deployments'), []);
+  const { data, error, loading } = useAsync(() => api<{ items: Deployment[]; approvalRequired: boolean }>('GET', '/api/deployments'), []);
+  const changes = useAsync(() => api<{ items: ChangeRequest[] }>('GET', '/api/deployments/change-requests'), []);
   const groups = new Map<string, Deployment[]>();
   for (const d of data?.items ?? []) groups.set(d.bpmnProcessId, [...(groups.get(d.bpmnProcessId) ?? []), d]);
 
@@ -32,6 +33,33 @@ export function DeploymentsPage(_props: PageProps) {
       <ErrorBox error={error} />
       {loading && !data && <p class="muted">{t('common:errors.loading')}</p>}
       {data && groups.size === 0 && <p class="muted">{t('list.empty')}</p>}
+      {(data?.approvalRequired || (changes.data?.items.length ?? 0) > 0) && (
+        <div class="process-group" data-testid="change-requests">
+          <h2>{t('changes.title')}</h2>
+          {data?.approvalRequired && <p class="muted">{t('changes.intro')}</p>}
+          <table class="data-table version-table">
+            <thead>
+              <tr>
+                <th>{t('changes.process')}</th><th>{t('changes.requestedAt')}</th><th>{t('changes.requestedBy')}</th><th>{t('list.comment')}</th>
+                <th>{t('list.changes')}</th><th>{t('changes.decidedBy')}</th><th>{t('list.actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(changes.data?.items ?? []).map((c) => (
+                <tr key={c.id} data-testid={`change-${c.id}`}>
+                  <td><code>{c.bpmnProcessId}</code></td>
+                  <td>{formatDateTime(c.requestedAt)}</td>
+                  <td>{c.requestedBy}</td>
+                  <td>{c.comment}</td>
+                  <td class="summary">{summaryText(c.diffSummary)}</td>
+                  <td>{t(`changes.status.${c.status}`)}{c.decidedBy ? `（${c.decidedBy}）` : ''}</td>
+                  <td><button type="button" onClick={() => navigate(`/modeler/changes/${c.id}`)}>{t('changes.view')}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       {[...groups.entries()].map(([pid, versions]) => (
         <div class="process-group" key={pid} data-testid={`process-${pid}`}>
           <h2>{versions[0].name ?? pid} <code>{pid}</code></h2>

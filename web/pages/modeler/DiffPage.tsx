@@ -3,6 +3,7 @@
  * elements marked, and the list of every changed property, including the Zeebe settings (task type, candidate
  * groups, form, headers, conditions, timers). Open to process admins, the supervisor and the auditor.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
@@ -18,38 +19,71 @@ interface DiffResponse {
   diff: ModelDiff;
 }
 
+/** What a side-by-side diff shows: two models, their titles and the diff between them. */
+export interface DiffData {
+  heading: string;
+  oldTitle: string;
+  newTitle: string;
+  oldXml: string;
+  newXml: string;
+  diff: ModelDiff;
+}
+
+const versionTitle = (d: DeploymentDetail) => `v${d.version} · ${formatDateTime(d.createdAt)} · ${d.deployedBy ?? ''}`;
+
+/** Two deployed versions: /modeler/diff/:id/:otherId. */
 export function DiffPage({ params }: PageProps) {
+  return (
+    <DiffView
+      deps={[params.id, params.otherId]}
+      load={async () => {
+        const [d, from, to] = await Promise.all([
+          api<DiffResponse>('GET', `/api/deployments/${encodeURIComponent(params.id)}/diff/${encodeURIComponent(params.otherId)}`),
+          api<DeploymentDetail>('GET', `/api/deployments/${encodeURIComponent(params.id)}`),
+          api<DeploymentDetail>('GET', `/api/deployments/${encodeURIComponent(params.otherId)}`),
+        ]);
+        return {
+          heading: to.name ?? to.bpmnProcessId,
+          oldTitle: versionTitle(from),
+          newTitle: `${versionTitle(to)}${to.comment ? ` · ${to.comment}` : ''}`,
+          oldXml: from.xml,
+          newXml: to.xml,
+          diff: d.diff,
+        };
+      }}
+    />
+  );
+}
+
+export function DiffView({ load, deps, children }: { load: () => Promise<DiffData>; deps: unknown[]; children?: ComponentChildren }) {
   const t = useT('modeler');
   const oldRef = useRef<HTMLDivElement>(null);
   const newRef = useRef<HTMLDivElement>(null);
-  const [data, setData] = useState<DiffResponse | null>(null);
+  const [data, setData] = useState<DiffData | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     const viewers: Diagram[] = [createViewer(oldRef.current!), createViewer(newRef.current!)];
     let cancelled = false;
     (async () => {
-      const [d, from, to] = await Promise.all([
-        api<DiffResponse>('GET', `/api/deployments/${encodeURIComponent(params.id)}/diff/${encodeURIComponent(params.otherId)}`),
-        api<DeploymentDetail>('GET', `/api/deployments/${encodeURIComponent(params.id)}`),
-        api<DeploymentDetail>('GET', `/api/deployments/${encodeURIComponent(params.otherId)}`),
-      ]);
+      const d = await load();
       if (cancelled) return;
-      await viewers[0].importXML(from.xml);
-      await viewers[1].importXML(to.xml);
+      await viewers[0].importXML(d.oldXml);
+      await viewers[1].importXML(d.newXml);
       for (const v of viewers) v.get('canvas').zoom('fit-viewport');
       const changed = d.diff.changed.map((c) => c.id);
       markDiff(viewers[0], d.diff.removed.map((e) => e.id), 'removed');
       markDiff(viewers[0], changed, 'changed');
       markDiff(viewers[1], d.diff.added.map((e) => e.id), 'added');
       markDiff(viewers[1], changed, 'changed');
-      setData({ from, to, diff: d.diff });
+      setData(d);
     })().catch((e) => !cancelled && setError(e));
     return () => {
       cancelled = true;
       for (const v of viewers) v.destroy();
     };
-  }, [params.id, params.otherId]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
 
   const label = (e: { id: string; name: string | null }) => (e.name ? `${e.name} (${e.id})` : e.id);
   const diff = data?.diff;
@@ -57,8 +91,9 @@ export function DiffPage({ params }: PageProps) {
 
   return (
     <section class="modeler-page" data-testid="diff-page">
-      <h1>{t('diffTitle')}{data ? ` · ${data.to.name ?? data.to.bpmnProcessId}` : ''}</h1>
+      <h1>{t('diffTitle')}{data ? ` · ${data.heading}` : ''}</h1>
       <ErrorBox error={error} />
+      {children}
       <div class="diff-legend">
         <span class="added">{t('diff.legend.added')}</span>
         <span class="removed">{t('diff.legend.removed')}</span>
@@ -66,11 +101,11 @@ export function DiffPage({ params }: PageProps) {
       </div>
       <div class="diff-viewers">
         <div>
-          <h3>{t('diff.old')}{data ? ` v${data.from.version} · ${formatDateTime(data.from.createdAt)} · ${data.from.deployedBy ?? ''}` : ''}</h3>
+          <h3>{t('diff.old')}{data ? ` ${data.oldTitle}` : ''}</h3>
           <div class="diff-canvas" ref={oldRef} data-testid="diff-old" />
         </div>
         <div>
-          <h3>{t('diff.new')}{data ? ` v${data.to.version} · ${formatDateTime(data.to.createdAt)} · ${data.to.deployedBy ?? ''}${data.to.comment ? ` · ${data.to.comment}` : ''}` : ''}</h3>
+          <h3>{t('diff.new')}{data ? ` ${data.newTitle}` : ''}</h3>
           <div class="diff-canvas" ref={newRef} data-testid="diff-new" />
         </div>
       </div>

@@ -13,7 +13,7 @@ import { ErrorBox } from '../../ui/ErrorBox.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { showToast } from '../../ui/toast.tsx';
 import { createModeler, newProcessXml, showLint, type Diagram, type LintProblem } from './bpmn.ts';
-import type { DeployResult, Deployment, DeploymentDetail, LintResult } from './model-api.ts';
+import type { ChangeRequest, DeployResult, Deployment, DeploymentDetail, LintResult } from './model-api.ts';
 
 export function EditorPage({ query }: PageProps) {
   const t = useT('modeler');
@@ -34,6 +34,12 @@ export function EditorPage({ query }: PageProps) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState<'lint' | 'deploy' | null>(null);
   const [deployed, setDeployed] = useState<DeployResult | null>(null);
+  const [approvalRequired, setApprovalRequired] = useState(false);
+  const [submitted, setSubmitted] = useState<ChangeRequest | null>(null);
+
+  useEffect(() => {
+    api<{ approvalRequired: boolean }>('GET', '/api/deployments').then((r) => setApprovalRequired(r.approvalRequired), () => undefined);
+  }, []);
 
   useEffect(() => {
     const m = createModeler(canvasRef.current!, panelRef.current!);
@@ -121,6 +127,14 @@ export function EditorPage({ query }: PageProps) {
     setBusy('deploy');
     setError(null);
     try {
+      if (approvalRequired) {
+        // Governance switch: the supervisor approves the change before it is deployed.
+        const cr = await api<ChangeRequest>('POST', '/api/deployments/change-requests', { body: { xml: await currentXml(), comment: comment.trim() } });
+        setSubmitted(cr);
+        setComment('');
+        showToast(t('changes.submitted'));
+        return;
+      }
       const result = await api<DeployResult>('POST', '/api/deployments', { body: { xml: await currentXml(), comment: comment.trim() } });
       setDeployed(result);
       setComment('');
@@ -215,6 +229,11 @@ export function EditorPage({ query }: PageProps) {
           <a href={`#/modeler/diff/${deployed.deployment.previousDeploymentId}/${deployed.deployment.deploymentId}`} data-testid="deployed-diff">{t('editor.viewDiff')}</a>
         </p>
       )}
+      {submitted && (
+        <p data-testid="change-submitted">
+          {t('changes.submitted')} <a href={`#/modeler/changes/${submitted.id}`}>{t('changes.view')}</a>
+        </p>
+      )}
       {lint && (
         <div data-testid="lint-results">
           <h2>
@@ -239,7 +258,7 @@ export function EditorPage({ query }: PageProps) {
       )}
       <form class="deploy-form" onSubmit={deploy}>
         <textarea data-testid="deploy-comment" placeholder={t('editor.comment')} aria-label={t('editor.comment')} maxLength={1000} value={comment} onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)} />
-        <button type="submit" class="primary" data-testid="deploy" disabled={busy !== null}>{busy === 'deploy' ? t('editor.deploying') : t('editor.deploy')}</button>
+        <button type="submit" class="primary" data-testid="deploy" disabled={busy !== null}>{busy === 'deploy' ? t('editor.deploying') : approvalRequired ? t('changes.submit') : t('editor.deploy')}</button>
       </form>
     </section>
   );

@@ -26,6 +26,21 @@ export interface ModelDiff {
   layoutChanged: ElementRef[];
   summary: DiffSummary;
 }
+export interface ChangeRequest {
+  id: string;
+  bpmnProcessId: string;
+  baseDeploymentId: string | null;
+  comment: string;
+  status: 'pending' | 'deployed' | 'rejected';
+  requestedBy: string;
+  requestedAt: string;
+  approvalInstanceId: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionComment: string | null;
+  deploymentId: string | null;
+  diffSummary: DiffSummary | null;
+}
 export interface DeploymentDetail extends Deployment { xml: string; diff: ModelDiff; lintWarnings: LintProblem[] }
 export interface LintResult { bpmnProcessId: string | null; name: string | null; problems: LintProblem[]; errorCount: number; warningCount: number }
 export interface DeployResult { deployment: Deployment; diff: ModelDiff; warnings: LintProblem[] }
