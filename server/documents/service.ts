@@ -104,6 +104,9 @@ function toVersion(r: Row): VersionRecord {
 
 const VERSION_COLUMNS = 'document_id, version, template_id, template_version, sha256, job_key, created_by, created_at';
 
+/** Another transaction added a version between our read and our write: retry from the start. */
+class ConcurrentChange extends Error {}
+
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { name?: string; parent?: { code?: string } };
   return (
@@ -161,7 +164,7 @@ export function createDocumentService(deps: DocumentDeps) {
         'UPDATE documents SET latest_version = :version, updated_at = :now WHERE id = :id AND latest_version = :prev',
         { replacements: { version, now, id: doc.id, prev: doc.latestVersion }, transaction: tx, type: QueryTypes.UPDATE },
       )) as unknown as [unknown, number];
-      if (affected !== 1) throw conflict('文书正在被他人重新生成，请重试 (document changed concurrently; retry)');
+      if (affected !== 1) throw new ConcurrentChange();
       documentId = doc.id;
     } else {
       // Every document has a unique source key: the step's, or a fresh one for a document made on demand.
@@ -219,8 +222,10 @@ export function createDocumentService(deps: DocumentDeps) {
         try {
           return await db.withTransaction((tx) => generateOnce(req, tx));
         } catch (err) {
-          // Two deliveries of one job, or two first generations of one step, racing: the loser retries and finds the winner's row.
-          if (attempt < 3 && isUniqueViolation(err)) continue;
+          // Two deliveries of one job, or two generations of one document, racing: the loser retries and then finds
+          // the winner's version (same job) or builds on it (next version number).
+          if (attempt < 5 && (isUniqueViolation(err) || err instanceof ConcurrentChange)) continue;
+          if (err instanceof ConcurrentChange) throw conflict('文书正在被他人重新生成，请重试 (document changed concurrently; retry)');
           throw err;
         }
       }

@@ -9,6 +9,8 @@ import { Engine } from 'bpmn-engine';
 import { evaluate } from '@bpmn-io/feelin';
 import { compileModel, runBare, zeebeModdle, type UserTaskCall, type Variables } from '../../bench/bare-engine.ts';
 import { WORKER_TYPES } from '../../server/workers/index.ts';
+import { templateData } from '../../server/workers/generate-document.ts';
+import { renderDocument } from '../../server/documents/render.ts';
 import { FORMS_DIR, parseModel, readModel, type El, type ParsedModel } from './model-helpers.ts';
 import type { SerializableContext } from 'moddle-context-serializer';
 
@@ -239,6 +241,12 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
           jobs.push(job);
           return { projectNumber: `FCZC-2026-${String(++counter).padStart(4, '0')}` };
         },
+        // Renders for real: the service task's input mappings must produce data its template's schema accepts.
+        'generate-document': (job) => {
+          const data = templateData(job.headers.templateId, job.variables) as { project: Record<string, unknown> };
+          const html = renderDocument(job.headers.templateId, { ...data, project: { ...data.project, purchaser: { name: '涪城区教育局' } } }).html;
+          return { approvalFormDocument: { id: 1, version: 1, sha256: html.length } };
+        },
       },
       onUserTask: (task) => {
         calls.push(task);
@@ -345,14 +353,16 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
   it('without a budget in fen (not converted by the server) a non-open method also goes to the city', async function () {
     const app = application({ method: '竞争性磋商' });
     delete app.budgetFen;
-    const r = await run({
+    // Without a budget in fen the approval form (文书 03) cannot state the approved budget: its generation refuses.
+    const err = await run({
       fill_application: [{ ...app, budgetYuan: 10 }],
       city_finance_approval: [approve()],
       dept_approval: [approve()],
       finance_approval: [approve()],
       supervisor_approval: [approve()],
-    });
-    expect(r.userTasks[1]).to.equal('city_finance_approval');
+    }).then(() => null, (e: Error) => e);
+    expect(err?.message).to.match(/文书数据有 2 处问题/);
+    expect(calls[1].elementId).to.equal('city_finance_approval');
   });
 
   it('a return sends the application back to the applicant; resubmission restarts department approval', async function () {
