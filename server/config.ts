@@ -25,7 +25,14 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'DEMO_PASSWORD', default: 'demo1234', description: '演示账号的初始密码 (password of the demo accounts)' },
   { name: 'SEED_DEMO', default: 'true', description: '新数据库首次启动时创建演示单位和账号；false 不创建 (seed demo organisations and users on a new database)' },
   { name: 'LOG_LEVEL', default: 'info', description: '日志级别 fatal/error/warn/info/debug/trace/silent (log level)' },
-  { name: 'ENGINE', default: 'embedded', description: '流程引擎：embedded（内置）；zeebe 暂未提供 (BPMN engine adapter)' },
+  { name: 'ENGINE', default: 'embedded', description: '流程引擎：embedded（内置，单机）或 zeebe（Camunda 8 集群）(BPMN engine adapter: embedded or zeebe)' },
+  { name: 'ZEEBE_GRPC_ADDRESS', default: '(none; required for zeebe)', description: 'Zeebe 网关 gRPC 地址，明文 grpc://host:26500，TLS grpcs://host:443 (Zeebe gateway gRPC address with scheme)' },
+  { name: 'ZEEBE_REST_ADDRESS', default: '(none; required for zeebe)', description: 'Camunda 编排集群 REST API 地址，如 http://camunda:8080 (Orchestration Cluster REST API base URL)' },
+  { name: 'ZEEBE_AUTH', default: 'none', description: 'Zeebe 认证方式：none 或 oauth（客户端凭证）(none, or oauth client credentials)' },
+  { name: 'ZEEBE_CLIENT_ID', default: '(none)', description: 'OAuth 客户端 ID（ZEEBE_AUTH=oauth 时必填）(OAuth client id)' },
+  { name: 'ZEEBE_CLIENT_SECRET', default: '(none)', description: 'OAuth 客户端密钥（ZEEBE_AUTH=oauth 时必填）(OAuth client secret)' },
+  { name: 'ZEEBE_OAUTH_URL', default: '(none)', description: 'OAuth 令牌地址（ZEEBE_AUTH=oauth 时必填）(OAuth token endpoint URL)' },
+  { name: 'ZEEBE_TOKEN_AUDIENCE', default: 'zeebe-api', description: 'OAuth 令牌受众 (token audience for the gateway and REST API)' },
   { name: 'ENGINE_POLL_MS', default: '1000', description: '定时器与作业重试的轮询间隔（毫秒）(scheduler poll interval, ms)' },
   { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
   { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
@@ -33,6 +40,16 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PROCESS_CHANGE_APPROVAL', default: 'false', description: '流程模型变更须经监督审批后才部署（流程 process_change）(a model change needs the supervisor\'s approval before it is deployed)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
+
+export interface ZeebeConfig {
+  grpcAddress: string;
+  restAddress: string;
+  auth: 'none' | 'oauth';
+  clientId?: string;
+  clientSecret?: string;
+  oauthUrl?: string;
+  tokenAudience: string;
+}
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -45,7 +62,9 @@ export interface Config {
   demoPassword: string;
   seedDemo: boolean;
   logLevel: LogLevel;
-  engine: 'embedded';
+  engine: 'embedded' | 'zeebe';
+  /** Set when engine is zeebe. */
+  zeebe?: ZeebeConfig;
   enginePollMs: number;
   processesDir: string;
   formsDir: string;
@@ -94,14 +113,15 @@ const schema = z.object({
   DEMO_PASSWORD: z.string().min(8, '至少需要 8 个字符 (must be at least 8 characters)').default('demo1234'),
   SEED_DEMO: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ENGINE: z
-    .string()
-    .default('embedded')
-    .superRefine((v, ctx) => {
-      if (v === 'zeebe') ctx.addIssue({ code: 'custom', message: 'Zeebe 适配器尚未提供 (not available yet); 请使用 embedded' });
-      else if (v !== 'embedded') ctx.addIssue({ code: 'custom', message: `未知引擎 "${v}"，可选 embedded (unknown engine)` });
-    })
-    .transform(() => 'embedded' as const),
+  ENGINE: z.enum(['embedded', 'zeebe'], { message: '可选 embedded 或 zeebe (unknown engine: embedded or zeebe)' }).default('embedded'),
+  // Plaintext needs the grpc:// scheme (@camunda8/sdk assumes TLS without one).
+  ZEEBE_GRPC_ADDRESS: z.string().trim().regex(/^grpcs?:\/\/[^\s/:]+:\d{1,5}$/, '格式为 grpc://host:port 或 grpcs://host:port (must be grpc://host:port or grpcs://host:port)').optional(),
+  ZEEBE_REST_ADDRESS: z.string().trim().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, '必须是 http(s):// 地址 (must be an http(s) URL)').optional(),
+  ZEEBE_AUTH: z.enum(['none', 'oauth'], { message: '可选 none 或 oauth (none or oauth)' }).default('none'),
+  ZEEBE_CLIENT_ID: nonEmpty.optional(),
+  ZEEBE_CLIENT_SECRET: nonEmpty.optional(),
+  ZEEBE_OAUTH_URL: z.string().trim().regex(/^https?:\/\/\S+$/, '必须是 http(s):// 地址 (must be an http(s) URL)').optional(),
+  ZEEBE_TOKEN_AUDIENCE: nonEmpty.default('zeebe-api'),
   ENGINE_POLL_MS: int(10, 3_600_000).default(1000),
   PROCESSES_DIR: nonEmpty.default('processes'),
   FORMS_DIR: nonEmpty.default('forms'),
@@ -131,6 +151,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
   if (production && !e.JWT_SECRET) {
     throw new ConfigError([{ variable: 'JWT_SECRET', reason: '生产环境必须设置，至少 32 个字符 (required in production, ≥32 characters)' }]);
   }
+  let zeebe: ZeebeConfig | undefined;
+  if (e.ENGINE === 'zeebe') {
+    const missing: { variable: string; reason: string }[] = [];
+    const need = (variable: string, value: string | undefined, when: 'ENGINE=zeebe' | 'ZEEBE_AUTH=oauth') => {
+      if (!value) missing.push({ variable, reason: `${when} 时必填 (required when ${when})` });
+    };
+    need('ZEEBE_GRPC_ADDRESS', e.ZEEBE_GRPC_ADDRESS, 'ENGINE=zeebe');
+    need('ZEEBE_REST_ADDRESS', e.ZEEBE_REST_ADDRESS, 'ENGINE=zeebe');
+    if (e.ZEEBE_AUTH === 'oauth') {
+      need('ZEEBE_CLIENT_ID', e.ZEEBE_CLIENT_ID, 'ZEEBE_AUTH=oauth');
+      need('ZEEBE_CLIENT_SECRET', e.ZEEBE_CLIENT_SECRET, 'ZEEBE_AUTH=oauth');
+      need('ZEEBE_OAUTH_URL', e.ZEEBE_OAUTH_URL, 'ZEEBE_AUTH=oauth');
+    }
+    if (missing.length) throw new ConfigError(missing);
+    zeebe = {
+      grpcAddress: e.ZEEBE_GRPC_ADDRESS!, restAddress: e.ZEEBE_REST_ADDRESS!, auth: e.ZEEBE_AUTH, clientId: e.ZEEBE_CLIENT_ID,
+      clientSecret: e.ZEEBE_CLIENT_SECRET, oauthUrl: e.ZEEBE_OAUTH_URL, tokenAudience: e.ZEEBE_TOKEN_AUDIENCE,
+    };
+  }
   const secret = e.JWT_SECRET ?? persistentSecret(opts.dataDir ?? 'data');
   return {
     nodeEnv: e.NODE_ENV,
@@ -142,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     seedDemo: e.SEED_DEMO,
     logLevel: e.LOG_LEVEL,
     engine: e.ENGINE,
+    zeebe,
     enginePollMs: e.ENGINE_POLL_MS,
     processesDir: e.PROCESSES_DIR,
     formsDir: e.FORMS_DIR,

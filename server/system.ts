@@ -56,6 +56,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     clock,
     pollIntervalMs: config.enginePollMs,
     formsDir: config.formsDir,
+    // ENGINE=zeebe: the same models and workers on Camunda 8 (server/engine/zeebe/).
+    zeebe: config.engine === 'zeebe' ? config.zeebe : undefined,
     log: (msg, data) => logger.info({ engine: true, ...data }, msg),
   });
   registerWorkers(engine, { db, clock });

@@ -34,25 +34,29 @@ export interface AdapterOptions {
   hotInstances?: number;
   /** zeebe: how long the double's search endpoints lag behind (ms). */
   searchLagMs?: number;
+  formsDir?: string;
+  /** Start time of the manual clock. */
+  now?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function adapterHarness(kind: AdapterKind, setup: (engine: Engine) => void, opts: AdapterOptions = {}): Promise<AdapterHarness> {
+export async function adapterHarness(kind: AdapterKind, setup: (engine: Engine, deps: { db: TestDatabase['db']; clock: ManualClock }) => void, opts: AdapterOptions = {}): Promise<AdapterHarness> {
   const tdb = await testDatabase();
-  const clock = new ManualClock('2026-03-02T01:00:00Z');
+  const clock = new ManualClock(opts.now ?? '2026-03-02T01:00:00Z');
+  const formsDir = opts.formsDir ?? testFormsDir;
   let doubles: ZeebeDoubles | null = null;
   let engine: Engine;
   if (kind === 'zeebe') {
     doubles = await startZeebeDoubles(clock, { searchLagMs: opts.searchLagMs ?? 0 });
     engine = createEngine({
-      db: tdb.db, clock, formsDir: testFormsDir, pollIntervalMs: 3_600_000,
+      db: tdb.db, clock, formsDir, pollIntervalMs: 3_600_000,
       zeebe: { grpcAddress: doubles.grpcAddress, restAddress: doubles.restAddress, auth: 'none', longPollMs: 250, workerName: 'test' },
     });
   } else {
-    engine = createEngine({ db: tdb.db, clock, formsDir: testFormsDir, hotInstances: opts.hotInstances });
+    engine = createEngine({ db: tdb.db, clock, formsDir, hotInstances: opts.hotInstances });
   }
-  setup(engine);
+  setup(engine, { db: tdb.db, clock });
   if (kind === 'zeebe') await engine.start();
 
   const settle = async (): Promise<void> => {

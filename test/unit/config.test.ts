@@ -49,10 +49,18 @@ describe('config', () => {
     expect(problem({ JWT_EXPIRES_IN: 'forever' }).problems[0].variable).to.equal('JWT_EXPIRES_IN');
   });
 
-  it('refuses ENGINE=zeebe as not available yet, and unknown engines', () => {
-    const z = problem({ ENGINE: 'zeebe' });
-    expect(z.problems[0].variable).to.equal('ENGINE');
-    expect(z.message).to.contain('not available yet');
+  it('selects the Zeebe adapter with its addresses and auth, naming each missing or malformed setting', () => {
+    const zeebe = { ENGINE: 'zeebe', ZEEBE_GRPC_ADDRESS: 'grpc://camunda:26500', ZEEBE_REST_ADDRESS: 'http://camunda:8080' };
+    expect(load(zeebe)).to.deep.include({ engine: 'zeebe', zeebe: { grpcAddress: 'grpc://camunda:26500', restAddress: 'http://camunda:8080', auth: 'none', clientId: undefined, clientSecret: undefined, oauthUrl: undefined, tokenAudience: 'zeebe-api' } });
+    expect(load({}).zeebe).to.equal(undefined);
+    expect(problem({ ENGINE: 'zeebe' }).problems.map((p) => p.variable)).to.have.members(['ZEEBE_GRPC_ADDRESS', 'ZEEBE_REST_ADDRESS']);
+    // Without a scheme the SDK would assume TLS: plaintext must say grpc://.
+    expect(problem({ ...zeebe, ZEEBE_GRPC_ADDRESS: 'camunda:26500' }).problems[0].variable).to.equal('ZEEBE_GRPC_ADDRESS');
+    expect(problem({ ...zeebe, ZEEBE_REST_ADDRESS: 'camunda:8080' }).problems[0].variable).to.equal('ZEEBE_REST_ADDRESS');
+    expect(problem({ ...zeebe, ZEEBE_AUTH: 'oauth' }).problems.map((p) => p.variable)).to.have.members(['ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET', 'ZEEBE_OAUTH_URL']);
+    expect(problem({ ...zeebe, ZEEBE_AUTH: 'basic' }).problems[0].variable).to.equal('ZEEBE_AUTH');
+    const oauth = load({ ...zeebe, ZEEBE_AUTH: 'oauth', ZEEBE_CLIENT_ID: 'eproc', ZEEBE_CLIENT_SECRET: 's3cret', ZEEBE_OAUTH_URL: 'http://keycloak:18080/auth/realms/camunda-platform/protocol/openid-connect/token' });
+    expect(oauth.zeebe).to.deep.include({ auth: 'oauth', clientId: 'eproc', clientSecret: 's3cret' });
     expect(problem({ ENGINE: 'activiti' }).problems[0].variable).to.equal('ENGINE');
   });
 

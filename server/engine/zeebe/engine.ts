@@ -22,7 +22,7 @@ import { DataTypes, Model, type Sequelize } from 'sequelize';
 import { conflict, notFound, validationFailed } from '../../errors.ts';
 import type { Engine, EngineOptions } from '../index.ts';
 import {
-  BpmnError, type AssignTaskRequest, type ChangeListener, type CompleteTaskRequest, type DeployRequest, type DeployResult, type HistoryEntry,
+  BpmnError, type DeploymentInfo, type DeploymentView, type ModelProblem, type AssignTaskRequest, type ChangeListener, type CompleteTaskRequest, type DeployRequest, type DeployResult, type HistoryEntry,
   type IncidentView, type InstanceRef, type InstanceState, type InstanceView, type Job, type PublishMessageRequest, type PublishResult,
   type StartRequest, type Variables, type Worker, type WorkerOptions,
 } from '../port.ts';
@@ -78,6 +78,14 @@ const plain = <T>(v: unknown): T => JSON.parse(JSON.stringify(v ?? {})) as T;
 function checkVariables(vars: Variables): Variables {
   if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw validationFailed('variables 必须是 JSON 对象', [{ path: 'variables', reason: 'must be an object' }]);
   return plain<Variables>(vars);
+}
+
+function deploymentInfo(row: Record<string, unknown>): DeploymentInfo {
+  return {
+    deploymentId: row.id as string, bpmnProcessId: row.bpmnProcessId as string, name: (row.name as string | null) ?? null, version: row.version as number,
+    resourceName: row.resourceName as string, contentHash: row.contentHash as string, deployedBy: (row.deployedBy as string | null) ?? null,
+    comment: (row.comment as string | null) ?? null, createdAt: new Date(row.createdAt as string).toISOString(),
+  };
 }
 
 const INCIDENT_TYPES = new Set(['JOB_NO_RETRIES', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'UNHANDLED_ERROR_EVENT']);
@@ -194,12 +202,37 @@ export class ZeebeEngine implements Engine {
     const created = await this.opts.db.withTransaction(async (tx) => {
       if (await this.m.Deployment.findByPk(key, { transaction: tx, attributes: ['id'] })) return false;
       await this.m.Deployment.create({ id: key, bpmnProcessId: model.bpmnProcessId, name: model.name, version, resourceName: req.resourceName.slice(0, 255), xml: req.xml, contentHash, deployedBy: req.deployedBy ?? null, comment: req.comment ?? null, createdAt: now }, { transaction: tx });
-      const ch = change('deployment.created', null, key, req.deployedBy ?? null, now, { bpmnProcessId: model.bpmnProcessId, version, resourceName: req.resourceName });
+      const ch = change('deployment.created', null, key, req.deployedBy ?? null, now, { bpmnProcessId: model.bpmnProcessId, version, resourceName: req.resourceName, ...(req.metadata ? { metadata: req.metadata } : {}) });
       for (const l of this.listeners) await l(ch, tx);
       return true;
     });
     this.models.set(key, Promise.resolve(model));
     return { deploymentId: key, bpmnProcessId: model.bpmnProcessId, name: model.name, version, created, contentHash };
+  }
+
+  /** Definitions deployed through this app (engine_deployments; id = Zeebe's process definition key). */
+  async listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
+    const rows = await this.m.Deployment.findAll({
+      where: filter.bpmnProcessId ? { bpmnProcessId: filter.bpmnProcessId } : {},
+      attributes: { exclude: ['xml'] },
+      order: [['bpmnProcessId', 'ASC'], ['version', 'DESC']],
+    });
+    return rows.map(deploymentInfo);
+  }
+
+  async getDeployment(deploymentId: string): Promise<DeploymentView | null> {
+    const row = await this.m.Deployment.findByPk(deploymentId);
+    return row ? { ...deploymentInfo(row), xml: row.xml as string } : null;
+  }
+
+  async validateModel(xml: string): Promise<ModelProblem[]> {
+    try {
+      await compileModel(xml, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
+      return [];
+    } catch (err) {
+      if (err instanceof ModelError) return err.problems;
+      throw err;
+    }
   }
 
   /** The compiled model of a deployed definition (from engine_deployments), or null when it was deployed elsewhere. */

@@ -4,7 +4,7 @@
  * without a broker. It is NOT Zeebe and proves nothing about Zeebe itself.
  *
  * BPMN subset (anything else is refused at deploy with INVALID_ARGUMENT, naming the element):
- *   - none start event, none end event (with zeebe:ioMapping outputs);
+ *   - none start event, none end event, none intermediate throw event (with zeebe:ioMapping outputs);
  *   - service task with zeebe:taskDefinition (type, retries), zeebe:taskHeaders, zeebe:ioMapping;
  *   - Camunda user task (<zeebe:userTask/>) with zeebe:assignmentDefinition (assignee / candidateGroups /
  *     candidateUsers, static or FEEL), zeebe:formDefinition formId, zeebe:taskSchedule dueDate/followUpDate (FEEL),
@@ -325,6 +325,9 @@ export class Broker {
         case 'bpmn:EndEvent':
           if (defs.length) throw refuse(el.id, 'only none end events');
           break;
+        case 'bpmn:IntermediateThrowEvent':
+          if (defs.length) throw refuse(el.id, 'only none intermediate throw events');
+          break;
         case 'bpmn:ServiceTask': {
           const td = ext(el, 'zeebe:TaskDefinition');
           if (!td?.type) throw new BrokerError('INVALID_ARGUMENT', `'${resourceName}': element '${el.id}': Must have exactly one 'zeebe:taskDefinition' extension element`);
@@ -459,6 +462,8 @@ export class Broker {
         return;
       }
       case 'bpmn:ExclusiveGateway': {
+        // A merging gateway with one unconditional outgoing flow just passes the token on.
+        if (el.outgoing.length === 1 && el.outgoing[0]!.condition === null) return this.enter(inst, el.outgoing[0]!.target);
         for (const f of el.outgoing) {
           if (f.id === el.defaultFlow || f.condition === null) continue;
           let ok: unknown;
@@ -491,6 +496,7 @@ export class Broker {
         return;
       }
       case 'bpmn:BoundaryEvent':
+      case 'bpmn:IntermediateThrowEvent':
         return this.leave(inst, el, local, {});
     }
   }
