@@ -3,9 +3,6 @@
  * read every version, its XML, its diff and export it as a .bpmn file.
  */
 import { z } from 'zod';
-import type { Clock } from '../clock.ts';
-import type { Database } from '../db.ts';
-import type { EnginePort } from '../engine/port.ts';
 import type { Role } from '../auth/roles.ts';
 import { conflict } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
@@ -14,17 +11,9 @@ import {
   lintBody, lintResultSchema, listQuery,
 } from './schemas.ts';
 import { createChangeRequestService } from './change-requests.ts';
-import { attachDeploymentRecorder, createDeploymentService } from './service.ts';
+import { attachDeploymentRecorder, createDeploymentService, type DeploymentServiceDeps } from './service.ts';
 
-export interface DeploymentRouteDeps {
-  db: Database;
-  engine: EnginePort;
-  clock: Clock;
-  formsDir: string;
-  templatesDir?: string;
-  /** PROCESS_CHANGE_APPROVAL, read on each request. */
-  approvalRequired?: () => boolean;
-}
+export type DeploymentRouteDeps = DeploymentServiceDeps;
 
 /** Who may read deployments and diffs: every change of every flow is visible to supervision and audit. */
 export const DEPLOYMENT_READERS: readonly Role[] = ['process_admin', 'supervisor', 'auditor'];

@@ -49,7 +49,7 @@ export interface DeploymentServiceDeps {
   clock: Clock;
   formsDir: string;
   templatesDir?: string;
-  /** PROCESS_CHANGE_APPROVAL: deploys go through a change request approved by the supervisor. */
+  /** PROCESS_CHANGE_APPROVAL (read on each request): deploys go through a change request the supervisor approves. */
   approvalRequired?: () => boolean;
 }
 
