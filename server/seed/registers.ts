@@ -170,11 +170,12 @@ export async function seedRegisters(tx: Transaction, at: Date = new Date()): Pro
     await saveVersion(models, tx, 'expert', row, 'create', by, at);
     expertIds.push(row.get('id') as number);
   }
-  for (const [i, p] of [
+  for (const p of [
     [0, 'FCZC-2025-0031', '1', 'leader', '2025-09-18'], [1, 'FCZC-2025-0031', '1', 'member', '2025-09-18'], [5, 'FCZC-2025-0031', '1', 'member', '2025-09-18'],
     [6, 'FCZC-2025-0047', '', 'leader', '2025-11-06'], [8, 'FCZC-2025-0047', '', 'member', '2025-11-06'], [3, 'FCZC-2026-0008', '2', 'leader', '2026-04-22'],
   ] as const) {
-    await PanelService.create({ expertId: expertIds[i], projectRef: p[0], lotRef: p[1], role: p[2], servedOn: p[3], note: null, recordedBy: by, recordedAt: at }, { transaction: tx });
+    const [i, projectRef, lotRef, role, servedOn] = p;
+    await PanelService.create({ expertId: expertIds[i], projectRef, lotRef, role, servedOn, note: null, recordedBy: by, recordedAt: at }, { transaction: tx });
   }
 
   const { CreditRecord } = creditModels(sequelize);
