@@ -83,7 +83,8 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerCalendarRoutes(api, { calendar: createCalendarService(db, clock), clock });
   registerRegistryRoutes(api, { db, clock });
   registerCreditRoutes(api, { db, clock });
-  registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: createCalendarService(db, clock) }), engine, Task });
+  const documentCalendar = createCalendarService(db, clock);
+  registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: documentCalendar }), engine, Task, clock, calendar: documentCalendar });
 
   app.use(api.rawRouter!); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

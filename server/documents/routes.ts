@@ -6,6 +6,8 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
+import type { CalendarService } from '../calendar/service.ts';
+import type { Clock } from '../clock.ts';
 import type { EnginePort } from '../engine/port.ts';
 import type { Task } from '../engine/task-projection.ts';
 import { forbidden, notFound, validationFailed } from '../errors.ts';
@@ -14,20 +16,30 @@ import { documentAccess, DOCUMENT_WRITERS } from './access.ts';
 import { catalogue, templateInfo } from './catalogue.ts';
 import { htmlToDocx } from './docx.ts';
 import { htmlToPdf } from './pdf.ts';
+import { renderDocument } from './render.ts';
 import {
-  createBody, documentListSchema, documentParams, generatedSchema, listQuery, regenerateBody, templateDetailSchema,
+  createBody, documentListSchema, previewBody, documentParams, generatedSchema, listQuery, regenerateBody, templateDetailSchema,
   templateListSchema, templateParams, versionDetailSchema, versionListSchema, versionParams, versionQuery,
 } from './schemas.ts';
 import type { DocumentRecord, DocumentService } from './service.ts';
 
 export interface DocumentRouteDeps {
   documents: DocumentService;
+  clock: Clock;
+  calendar?: CalendarService;
   engine: EnginePort;
   Task: typeof Task;
 }
 
 /** The stored HTML may only style itself: no scripts, no requests, even when opened directly. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
+
+function sendHtml(res: Response, html: string): void {
+  res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Security-Policy', DOCUMENT_CSP);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.status(200).send(html);
+}
 
 function fileName(doc: DocumentRecord, version: number, ext: string): string {
   return `${doc.projectNumber ?? 'document'}-${doc.templateId}-v${version}.${ext}`;
@@ -87,6 +99,26 @@ export function registerDocumentRoutes(api: Api, deps: DocumentRouteDeps): void 
       const t = catalogue().templates.get(params.id);
       if (!t) throw notFound('模板 (template)', params.id);
       return { ...templateInfo(t), schema: t.formSchema, sample: t.sample, keyFields: t.keyFields };
+    },
+  );
+
+  addRoute(
+    api,
+    {
+      method: 'post',
+      path: '/api/templates/:id/preview',
+      tags: ['documents'],
+      summary: '预览文书（不保存）(preview without storing)',
+      description: '按模板校验并渲染数据，返回 HTML，不保存任何内容。数据不符合 JSON Schema 时 422 并列出每一处问题。',
+      access: DOCUMENT_WRITERS,
+      params: templateParams,
+      body: previewBody,
+      response: { description: 'text/html', schema: z.string() },
+      errors: [404],
+    },
+    async ({ params, body, res }) => {
+      const rendered = renderDocument(params.id, body.data, { generatedAt: deps.clock.now(), calendar: await deps.calendar?.calendar(), limits: deps.calendar?.limits });
+      sendHtml(res, rendered.html);
     },
   );
 
@@ -285,12 +317,9 @@ export function registerDocumentRoutes(api: Api, deps: DocumentRouteDeps): void 
     },
     async ({ params, query, user, res }) => {
       const { v } = await content(params.id, query.version, user);
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.setHeader('Content-Security-Policy', DOCUMENT_CSP);
       res.setHeader('X-Document-Version', String(v.version));
       res.setHeader('X-Document-Sha256', v.sha256);
-      res.setHeader('Cache-Control', 'private, no-store');
-      res.status(200).send(v.html);
+      sendHtml(res, v.html);
     },
   );
 }

@@ -61,6 +61,7 @@ export const createBody = z
     instanceId: idParam.optional(),
   })
   .strict();
+export const previewBody = z.object({ data: templateData }).strict();
 export const regenerateBody = z.object({ data: templateData.optional() }).strict();
 
 export const documentParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) }).strict();

@@ -58,6 +58,22 @@ describe('API /api/templates and /api/documents', function () {
     await request(h.app).get('/api/templates/Bad_Id').set('Authorization', await as('agency')).expect(422);
   });
 
+  it('previews a document without storing it; invalid data lists every problem', async function () {
+    const before = await request(h.app).get('/api/documents').set('Authorization', await as('auditor')).expect(200);
+    const res = await request(h.app).post('/api/templates/award-notice/preview').set('Authorization', await as('agency')).send({ data: sample('award-notice') }).expect(200);
+    expect(res.headers['content-type']).to.match(/^text\/html/);
+    expect(res.headers['content-security-policy']).to.include('sandbox');
+    expect(res.text).to.include('中标（成交）结果公告').and.include('人民币叁佰伍拾贰万陆仟捌佰元整');
+    const bad = sample('award-notice');
+    delete bad.experts;
+    const refused = await request(h.app).post('/api/templates/award-notice/preview').set('Authorization', await as('agency')).send({ data: bad }).expect(422);
+    expect(refused.body.error.details).to.deep.equal([{ path: 'experts', reason: '必填项缺失 (required)' }]);
+    await request(h.app).post('/api/templates/award-notice/preview').set('Authorization', await as('supplier')).send({ data: sample('award-notice') }).expect(403);
+    await request(h.app).post('/api/templates/nope/preview').set('Authorization', await as('agency')).send({ data: {} }).expect(404);
+    const after = await request(h.app).get('/api/documents').set('Authorization', await as('auditor')).expect(200);
+    expect(after.body.total).to.equal(before.body.total);
+  });
+
   it('generates, stores and serves a document as HTML whose SHA-256 is recorded', async function () {
     const res = await create('purchaser', { templateId: 'project-application', data: sample('project-application') });
     const { document, version } = res.body;
