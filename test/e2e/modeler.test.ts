@@ -4,9 +4,14 @@
  * it and deploys version 2. An instance started before stays on version 1, one started after runs version 2, and
  * the diff view (also for the supervisor) lists exactly the two changes.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './harness.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 describe('process modeller (Chromium)', function () {
   this.timeout(90_000);
@@ -50,6 +55,14 @@ describe('process modeller (Chromium)', function () {
     await select(page, 'dept_approval', '主管部门审批');
     await openGroup(page, '常规');
     await setField(page, 'name', '主管部门审核');
+    // Undo (button) and redo (keyboard, canvas focused) the rename.
+    const label = () => page.locator('.djs-element[data-element-id=dept_approval] .djs-label, .djs-element[data-element-id=dept_approval] text').first().textContent();
+    expect(await label()).to.equal('主管部门审核');
+    await page.click('[data-testid=undo]');
+    await page.waitForFunction(() => document.querySelector('.djs-element[data-element-id=dept_approval] text')?.textContent === '主管部门审批');
+    await page.locator('[data-testid=modeler-canvas] .djs-container').click({ position: { x: 600, y: 480 } });
+    await page.keyboard.press('Control+y');
+    await page.waitForFunction(() => document.querySelector('.djs-element[data-element-id=dept_approval] text')?.textContent === '主管部门审核');
     // Change a candidate group, and (by mistake) the form id.
     await select(page, 'city_finance_approval', '市财政审批');
     await openGroup(page, '分配');
@@ -114,9 +127,26 @@ describe('process modeller (Chromium)', function () {
     await page.waitForSelector('[data-testid=version-procurement-2]');
     expect(await page.locator('[data-testid=open-procurement-2]').count()).to.equal(0);
     expect(await page.locator('[data-testid=version-procurement-2]').textContent()).to.contain('市财政审批改由财政采购股办理');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-procurement-2]')]);
+    expect(download.suggestedFilename()).to.equal('procurement-v2.bpmn');
+    const exported = await fs.promises.readFile((await download.path())!, 'utf8');
+    expect(exported).to.contain('name="主管部门审核"');
     await page.click('[data-testid=compare-procurement-2]');
     await page.waitForSelector('[data-testid=diff-list]');
     expect(await page.locator('[data-testid=diff-row]').count()).to.equal(2);
+  });
+
+  it('imports a .bpmn file into the modeller as a new, undeployed model', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'process_admin');
+    await page.goto(`${e2e.url}/#/modeler`);
+    await page.click('[data-testid=new-process]');
+    await page.waitForSelector('.djs-element[data-element-id=StartEvent_1]');
+    await page.setInputFiles('[data-testid=import-file]', path.join(ROOT, 'processes', 'process-change.bpmn'));
+    await page.waitForSelector('.djs-element[data-element-id=supervisor_review]');
+    expect(await page.locator('[data-testid=modeler-status]').textContent()).to.contain('新流程（尚未部署）');
+    await page.click('[data-testid=lint]');
+    await page.waitForSelector('[data-testid=lint-ok]');
   });
 });
 

@@ -84,7 +84,7 @@ export function DeploymentsPage(_props: PageProps) {
                     {d.previousDeploymentId && (
                       <button type="button" data-testid={`compare-${pid}-${d.version}`} onClick={() => navigate(`/modeler/diff/${d.previousDeploymentId}/${d.deploymentId}`)}>{t('list.compare')}</button>
                     )}{' '}
-                    <button type="button" onClick={() => download(`/api/deployments/${d.deploymentId}/xml`, `${pid}-v${d.version}.bpmn`)}>{t('list.export')}</button>
+                    <button type="button" data-testid={`export-${pid}-${d.version}`} onClick={() => download(`/api/deployments/${d.deploymentId}/xml`, `${pid}-v${d.version}.bpmn`)}>{t('list.export')}</button>
                   </td>
                 </tr>
               ))}
