@@ -21,6 +21,8 @@ export interface HistoryItem {
   at: string;
   kind: 'step' | 'completion' | 'comment';
   elementId: string | null;
+  /** BPMN type of the step (e.g. bpmn:UserTask, bpmn:StartEvent); null for comments. */
+  elementType: string | null;
   name: string | null;
   event: HistoryEntry['event'] | null;
   actor: string | null;
@@ -139,7 +141,7 @@ export async function instanceHistory(sequelize: Sequelize, view: InstanceView):
   });
   const items: HistoryItem[] = [];
   for (const h of shownSteps(view.history)) {
-    items.push({ at: h.at, kind: 'step', elementId: h.elementId, name: h.name, event: h.event, actor: h.actor, actorName: null, taskId: null, text: null, summary: [] });
+    items.push({ at: h.at, kind: 'step', elementId: h.elementId, elementType: h.elementType, name: h.name, event: h.event, actor: h.actor, actorName: null, taskId: null, text: null, summary: [] });
   }
   const names = new Map(view.history.map((h) => [h.elementId, h.name]));
   for (const r of rows) {
@@ -168,6 +170,7 @@ export async function instanceHistory(sequelize: Sequelize, view: InstanceView):
       at,
       kind: r.kind,
       elementId: r.element_id,
+      elementType: null,
       name: r.element_id ? (names.get(r.element_id) ?? null) : null,
       event: null,
       actor: r.author,

@@ -92,6 +92,7 @@ export const historyItemSchema = z.object({
   at: z.string(),
   kind: z.enum(['step', 'completion', 'comment']),
   elementId: z.string().nullable(),
+  elementType: z.string().nullable(),
   name: z.string().nullable(),
   event: z.enum(['started', 'completed', 'canceled', 'error']).nullable(),
   actor: z.string().nullable(),

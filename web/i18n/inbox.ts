@@ -63,7 +63,7 @@ export default {
       commentPlaceholder: '填写评论（记入办理记录）',
       comment: '发表评论',
       commented: '评论已记录',
-      event: { started: '到达', completed: '办理完成', canceled: '已取消', error: '出错', comment: '评论' },
+      event: { started: '到达', completed: '办理完成', canceled: '已取消', error: '出错', comment: '评论', startEvent: '发起', endEvent: '流程结束', serviceDone: '系统完成' },
       fields: {
         projectNumber: '项目编号', projectName: '项目名称', categoryCode: '品目编码', method: '采购方式', budget: '预算金额',
         maxPrice: '最高限价', fundingSource: '资金来源', deliveryDate: '交付（完成）日期', smeReserved: '专门面向中小企业',
@@ -134,7 +134,7 @@ export default {
       commentPlaceholder: 'Write a comment (kept in the history)',
       comment: 'Comment',
       commented: 'Comment saved',
-      event: { started: 'arrived', completed: 'completed', canceled: 'canceled', error: 'failed', comment: 'comment' },
+      event: { started: 'arrived', completed: 'completed', canceled: 'canceled', error: 'failed', comment: 'comment', startEvent: 'started', endEvent: 'ended', serviceDone: 'done by the system' },
       fields: {
         projectNumber: 'Project number', projectName: 'Project name', categoryCode: 'Category code', method: 'Method', budget: 'Budget',
         maxPrice: 'Maximum price', fundingSource: 'Funding', deliveryDate: 'Delivery date', smeReserved: 'Reserved for SMEs',

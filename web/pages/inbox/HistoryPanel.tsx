@@ -10,6 +10,13 @@ import type { HistoryItem } from './types.ts';
 export function HistoryPanel({ taskId, items, onCommented }: { taskId: string; items: HistoryItem[]; onCommented: () => void }) {
   const t = useT('inbox');
   const [text, setText] = useState('');
+  const eventLabel = (h: HistoryItem) => {
+    if (h.kind === 'comment') return t('task.event.comment');
+    if (h.elementType === 'bpmn:StartEvent') return t('task.event.startEvent');
+    if (h.elementType === 'bpmn:EndEvent') return t('task.event.endEvent');
+    if (h.elementType === 'bpmn:ServiceTask' && h.event === 'completed') return t('task.event.serviceDone');
+    return h.event ? t(`task.event.${h.event}`) : '';
+  };
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,7 +43,7 @@ export function HistoryPanel({ taskId, items, onCommented }: { taskId: string; i
           <li key={i} class={`inbox-history-${h.kind}`}>
             <span class="muted small">{formatDateTime(h.at)}</span>{' '}
             <strong>{h.name ?? h.elementId ?? ''}</strong>{' '}
-            <span>{h.kind === 'comment' ? t('task.event.comment') : h.event ? t(`task.event.${h.event}`) : ''}</span>
+            <span>{eventLabel(h)}</span>
             {h.actor && <span class="muted"> · {h.actorName ? `${h.actorName}（${h.actor}）` : h.actor}</span>}
             {h.text && <div class="inbox-comment-text">{h.text}</div>}
             {h.summary.length > 0 && (

@@ -46,6 +46,7 @@ export interface HistoryItem {
   at: string;
   kind: 'step' | 'completion' | 'comment';
   elementId: string | null;
+  elementType: string | null;
   name: string | null;
   event: 'started' | 'completed' | 'canceled' | 'error' | null;
   actor: string | null;
