@@ -145,6 +145,11 @@ export interface PublishResult {
 
 /** What a worker receives: Zeebe's job, engine-neutral. */
 export interface Job {
+  /**
+   * Stable per execution of the element: the same on every delivery of the same job (embedded
+   * `instanceId:elementId:n`, zeebe `processInstanceKey:elementId:elementInstanceKey`). Key a worker's outside
+   * effects by it; the runner also answers a repeated delivery from `job_executions` (idempotent-worker.ts).
+   */
   key: string;
   type: string;
   instanceId: string;
