@@ -5,7 +5,9 @@
  *
  * A completion's record is written by an engine change listener in the completion's own transaction: the
  * route hands the listener the labelled submission through `pendingCompletions` (keyed by task id) right
- * before it asks the engine to complete, so the record exists exactly when the completion committed.
+ * before it asks the engine to complete, so the record exists exactly when the completion committed. An adapter
+ * that reports the completion later (Zeebe: its task sync) leaves the entry there; the route then writes the
+ * record itself right after the engine accepted the completion.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { ChangeListener, HistoryEntry, InstanceView } from '../engine/port.ts';
@@ -74,33 +76,35 @@ export function completionListener(sequelize: Sequelize): ChangeListener {
     if (change.kind !== 'task.completed' || !change.instanceId) return;
     const summary = pendingCompletions.get(change.objectId);
     if (!summary) return; // completed outside the inbox API (e.g. by the engine on cancel): nothing submitted
-    await sequelize.query(
-      `INSERT INTO inbox_comments (instance_id, task_id, element_id, kind, author, text, data, created_at)
-       VALUES (:instanceId, :taskId, :elementId, 'completion', :author, NULL, :data, :at)`,
-      {
-        replacements: {
-          instanceId: change.instanceId,
-          taskId: change.objectId,
-          elementId: String(change.data.elementId ?? '').slice(0, 255) || null,
-          author: change.actor ?? '',
-          data: JSON.stringify(summary),
-          at: change.at,
-        },
-        transaction: tx,
-      },
-    );
+    pendingCompletions.delete(change.objectId);
+    await insertCompletion(sequelize, change.instanceId, change.objectId, String(change.data.elementId ?? ''), change.actor ?? '', summary, change.at, tx);
   };
 }
 
-export async function addComment(
+/** One row of `inbox_comments`: a comment, or a completion's labelled submission. */
+async function insertRecord(
   sequelize: Sequelize,
-  c: { instanceId: string; taskId: string | null; elementId: string | null; author: string; text: string; at: Date },
+  r: { instanceId: string; taskId: string | null; elementId: string | null; kind: 'comment' | 'completion'; author: string; text: string | null; data: string | null; at: Date },
+  tx?: Transaction,
 ): Promise<void> {
   await sequelize.query(
     `INSERT INTO inbox_comments (instance_id, task_id, element_id, kind, author, text, data, created_at)
-     VALUES (:instanceId, :taskId, :elementId, 'comment', :author, :text, NULL, :at)`,
-    { replacements: c },
+     VALUES (:instanceId, :taskId, :elementId, :kind, :author, :text, :data, :at)`,
+    { replacements: { ...r, elementId: r.elementId?.slice(0, 255) || null }, transaction: tx },
   );
+}
+
+export function insertCompletion(
+  sequelize: Sequelize, instanceId: string, taskId: string, elementId: string, author: string, summary: SummaryItem[], at: Date, tx?: Transaction,
+): Promise<void> {
+  return insertRecord(sequelize, { instanceId, taskId, elementId, kind: 'completion', author, text: null, data: JSON.stringify(summary), at }, tx);
+}
+
+export function addComment(
+  sequelize: Sequelize,
+  c: { instanceId: string; taskId: string | null; elementId: string | null; author: string; text: string; at: Date },
+): Promise<void> {
+  return insertRecord(sequelize, { ...c, kind: 'comment', data: null });
 }
 
 async function displayNames(sequelize: Sequelize, usernames: string[]): Promise<Map<string, string>> {

@@ -14,7 +14,7 @@ import { assertOpen, claimedByOther, loadTaskFor } from './access.ts';
 import { assertFormVariables } from './form-fields.ts';
 import { validateSubmission } from './form-validation.ts';
 import { readForm } from './forms.ts';
-import { completionListener, pendingCompletions, summarize } from './history.ts';
+import { completionListener, insertCompletion, pendingCompletions, summarize } from './history.ts';
 import { registerHistoryRoutes } from './history-routes.ts';
 import { parseHeaders, presentTask } from './present.ts';
 import { loadProjects, projectIndexListener } from './project-index.ts';
@@ -197,9 +197,14 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       }
       // The completion's record (decision and opinion as the form labels them) is written by the listener in
       // the engine's transaction.
-      pendingCompletions.set(task.id, summarize(form, variables));
+      const summary = summarize(form, variables);
+      pendingCompletions.set(task.id, summary);
       try {
         await engine.completeUserTask({ taskId: task.id, variables, actor: user.username });
+        if (pendingCompletions.has(task.id)) {
+          // The adapter did not report the completion in its transaction (Zeebe reports it later).
+          await insertCompletion(sequelize, task.instanceId, task.id, task.elementId, user.username, summary, clock.now());
+        }
       } catch (err) {
         // Give back an implicit claim when the completion was refused, so the task stays free for the group.
         if (claimedNow) {
