@@ -4,6 +4,9 @@
  */
 import type { ComponentType } from 'preact';
 import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
+import { DocumentEditPage } from './pages/documents/DocumentEditPage.tsx';
+import { DocumentsPage } from './pages/documents/DocumentsPage.tsx';
+import { DocumentViewPage } from './pages/documents/DocumentViewPage.tsx';
 import { HomePage } from './pages/home.tsx';
 import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -39,6 +42,9 @@ export const routes: RouteDef[] = [
   { path: '/modeler/diff/:id/:otherId', component: DiffPage, title: 'modeler:diffTitle', roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/modeler/changes/:id', component: ChangeRequestPage, title: 'modeler:changes.title', roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/calendar', component: CalendarPage, title: 'calendar:nav', nav: true, roles: ['process_admin', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
+  { path: '/documents', component: DocumentsPage, title: 'documents:nav', nav: true },
+  { path: '/documents/new', component: DocumentEditPage, title: 'documents:newDocument', roles: ['purchaser', 'agency', 'process_admin'] },
+  { path: '/documents/:id', component: DocumentViewPage, title: 'documents:title' },
 ];
 
 export function canOpen(route: RouteDef, roles: readonly string[]): boolean {
