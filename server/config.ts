@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import type { ZeebeSettings } from './engine/zeebe/settings.ts';
 
 export interface ConfigVariable {
   name: string;
@@ -41,16 +42,6 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
 
-export interface ZeebeConfig {
-  grpcAddress: string;
-  restAddress: string;
-  auth: 'none' | 'oauth';
-  clientId?: string;
-  clientSecret?: string;
-  oauthUrl?: string;
-  tokenAudience: string;
-}
-
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface Config {
@@ -64,7 +55,7 @@ export interface Config {
   logLevel: LogLevel;
   engine: 'embedded' | 'zeebe';
   /** Set when engine is zeebe. */
-  zeebe?: ZeebeConfig;
+  zeebe?: ZeebeSettings;
   enginePollMs: number;
   processesDir: string;
   formsDir: string;
@@ -151,7 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
   if (production && !e.JWT_SECRET) {
     throw new ConfigError([{ variable: 'JWT_SECRET', reason: '生产环境必须设置，至少 32 个字符 (required in production, ≥32 characters)' }]);
   }
-  let zeebe: ZeebeConfig | undefined;
+  let zeebe: ZeebeSettings | undefined;
   if (e.ENGINE === 'zeebe') {
     const missing: { variable: string; reason: string }[] = [];
     const need = (variable: string, value: string | undefined, when: 'ENGINE=zeebe' | 'ZEEBE_AUTH=oauth') => {

@@ -563,7 +563,8 @@ export class EmbeddedEngine implements Engine {
   }
 }
 
-function toDeploymentInfo(row: Record<string, unknown>): DeploymentInfo {
+/** A deployment row as the port shows it (also used by the Zeebe adapter, which records deployments in the same table). */
+export function toDeploymentInfo(row: Record<string, unknown>): DeploymentInfo {
   return {
     deploymentId: row.id as string,
     bpmnProcessId: row.bpmnProcessId as string,

@@ -28,6 +28,7 @@ import {
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from '../embedded/model.ts';
 import { defineEngineModels } from '../embedded/store.ts';
+import { toDeploymentInfo } from '../embedded/engine.ts';
 import { ZeebeRest, RestError, type RestIncident } from './rest.ts';
 import { TaskSync, change } from './task-sync.ts';
 import type { ZeebeSettings } from './settings.ts';
@@ -78,14 +79,6 @@ const plain = <T>(v: unknown): T => JSON.parse(JSON.stringify(v ?? {})) as T;
 function checkVariables(vars: Variables): Variables {
   if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw validationFailed('variables 必须是 JSON 对象', [{ path: 'variables', reason: 'must be an object' }]);
   return plain<Variables>(vars);
-}
-
-function deploymentInfo(row: Record<string, unknown>): DeploymentInfo {
-  return {
-    deploymentId: row.id as string, bpmnProcessId: row.bpmnProcessId as string, name: (row.name as string | null) ?? null, version: row.version as number,
-    resourceName: row.resourceName as string, contentHash: row.contentHash as string, deployedBy: (row.deployedBy as string | null) ?? null,
-    comment: (row.comment as string | null) ?? null, createdAt: new Date(row.createdAt as string).toISOString(),
-  };
 }
 
 const INCIDENT_TYPES = new Set(['JOB_NO_RETRIES', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'UNHANDLED_ERROR_EVENT']);
@@ -217,12 +210,12 @@ export class ZeebeEngine implements Engine {
       attributes: { exclude: ['xml'] },
       order: [['bpmnProcessId', 'ASC'], ['version', 'DESC']],
     });
-    return rows.map(deploymentInfo);
+    return rows.map(toDeploymentInfo);
   }
 
   async getDeployment(deploymentId: string): Promise<DeploymentView | null> {
     const row = await this.m.Deployment.findByPk(deploymentId);
-    return row ? { ...deploymentInfo(row), xml: row.xml as string } : null;
+    return row ? { ...toDeploymentInfo(row), xml: row.xml as string } : null;
   }
 
   async validateModel(xml: string): Promise<ModelProblem[]> {
