@@ -155,7 +155,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
 
   async function list(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentSummary[]> {
     const { listDeployments } = requireListing();
-    const all = await listDeployments(filter);
+    // Newest first within each process, whatever order the adapter lists them in.
+    const all = (await listDeployments(filter)).sort((a, b) => a.bpmnProcessId.localeCompare(b.bpmnProcessId) || b.version - a.version);
     const recs = await records(all.map((d) => d.deploymentId));
     return all.map((d) => summarize(d, recs.get(d.deploymentId), all));
   }
@@ -213,7 +214,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
 
   /** The current version of a process and the diff of `xml` against it; 409 NO_CHANGES when identical. */
   async function changesAgainstLatest(bpmnProcessId: string, xml: string): Promise<{ previous: DeploymentInfo | undefined; diff: ModelDiff }> {
-    const previous = (await requireListing().listDeployments({ bpmnProcessId }))[0];
+    const previous = (await requireListing().listDeployments({ bpmnProcessId })).sort((a, b) => b.version - a.version)[0];
     const hash = crypto.createHash('sha256').update(xml).digest('hex');
     if (previous && previous.contentHash === hash) {
       throw conflict(`模型与当前版本 v${previous.version} 完全相同，未创建新版本 (identical to the current version)`, 'NO_CHANGES');
