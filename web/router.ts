@@ -32,15 +32,21 @@ export function navigate(path: string, query?: Record<string, string | number | 
   window.location.hash = '#' + path + (s ? '?' + s : '');
 }
 
-/** Matches `/a/:id/b` against `/a/7/b` → { id: '7' }, or null. */
+/** Matches `/a/:id/b` against `/a/7/b` → { id: '7' }, or null (also for a malformed %-escape). */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const p = pattern.split('/').filter(Boolean);
   const s = path.split('/').filter(Boolean);
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(':')) params[p[i].slice(1)] = decodeURIComponent(s[i]);
-    else if (p[i] !== s[i]) return null;
+    if (p[i].startsWith(':')) {
+      // A malformed escape (a truncated or hand-edited link) is no match, not an exception in the frame's render.
+      try {
+        params[p[i].slice(1)] = decodeURIComponent(s[i]);
+      } catch {
+        return null;
+      }
+    } else if (p[i] !== s[i]) return null;
   }
   return params;
 }
