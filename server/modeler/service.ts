@@ -6,12 +6,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
 import type { DeploymentInfo, DeploymentView, EngineChange, EnginePort } from '../engine/port.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { ROLES } from '../auth/roles.ts';
+import { templateIds as catalogueTemplateIds, TEMPLATES_DIR } from '../documents/catalogue.ts';
 import { diffModels, emptyDiff, type ModelDiff } from './diff.ts';
 import { lintDetails, lintModel, type LintContext, type LintProblem, type LintResult } from './lint.ts';
 import { defineModelerModels, type DeploymentRecordRow, type DeploymentSource } from './models.ts';
@@ -53,8 +53,7 @@ export interface DeploymentServiceDeps {
   approvalRequired?: () => boolean;
 }
 
-const REPO_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
-/** The documents component's naming rule: templates/NN-<id>.hbs. */
+/** The documents component's naming rule: templates/NN-<id>.hbs (used for a templatesDir other than the catalogue's). */
 const TEMPLATE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.hbs$/;
 
 export function templateIdsIn(dir: string): string[] {
@@ -116,13 +115,22 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
   const { engine, db } = deps;
   const { DeploymentRecord } = defineModelerModels(db.sequelize);
   const formsDir = path.resolve(deps.formsDir);
-  const templatesDir = deps.templatesDir ?? REPO_TEMPLATES;
+  // The documents catalogue is the source of template ids; a catalogue that fails to load falls back to the file names.
+  const templateIdsNow = deps.templatesDir
+    ? () => templateIdsIn(deps.templatesDir!)
+    : () => {
+        try {
+          return catalogueTemplateIds();
+        } catch {
+          return templateIdsIn(TEMPLATES_DIR);
+        }
+      };
   const locks = new Map<string, Promise<unknown>>();
 
   const lintContext: LintContext = {
     taskTypes: () => engine.taskTypes(),
     formExists: (id) => fs.existsSync(path.join(formsDir, `${id}.form`)),
-    templateIds: () => templateIdsIn(templatesDir),
+    templateIds: templateIdsNow,
     roles: ROLES,
     validateModel: engine.validateModel ? (xml) => engine.validateModel!(xml) : undefined,
   };

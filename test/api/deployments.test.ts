@@ -48,6 +48,14 @@ describe('API deployments (modeller)', function () {
       expect(res.body.errorCount).to.equal(2);
     });
 
+    it('checks templateId headers against the documents catalogue (templates/)', async () => {
+      const withDoc = (templateId: string) =>
+        V1.replace('<bpmn:endEvent id="end"', `<bpmn:serviceTask id="make_doc" name="生成审批表"><bpmn:extensionElements><zeebe:taskDefinition type="generate-document" /><zeebe:taskHeaders><zeebe:header key="templateId" value="${templateId}" /></zeebe:taskHeaders></bpmn:extensionElements></bpmn:serviceTask><bpmn:endEvent id="end"`);
+      const lint = async (xml: string) => (await request(h.app).post('/api/deployments/lint').set('Authorization', await as('process_admin')).send({ xml }).expect(200)).body.problems as { rule: string; elementId: string }[];
+      expect((await lint(withDoc('approval-form'))).filter((p) => p.rule === 'app/template-exists')).to.deep.equal([]);
+      expect((await lint(withDoc('no-such-template'))).filter((p) => p.rule === 'app/template-exists').map((p) => p.elementId)).to.deep.equal(['make_doc']);
+    });
+
     it('only process admins may lint', async () => {
       const res = await request(h.app).post('/api/deployments/lint').set('Authorization', await as('supervisor')).send({ xml: V1 });
       expect(res.status).to.equal(403);
