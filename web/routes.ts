@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from 'preact';
 import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
+import * as reg from './pages/registers/defs.tsx';
 import { DocumentEditPage } from './pages/documents/DocumentEditPage.tsx';
 import { DocumentsPage } from './pages/documents/DocumentsPage.tsx';
 import { DocumentViewPage } from './pages/documents/DocumentViewPage.tsx';
@@ -33,6 +34,9 @@ export interface RouteDef {
   public?: boolean;
 }
 
+/** Roles of public bodies and the agency (registers: server/registry/access.ts STAFF). */
+const REGISTER_STAFF = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'process_admin', 'auditor'];
+
 export const routes: RouteDef[] = [
   { path: '/', component: HomePage, title: 'common:nav.home', nav: true },
   { path: '/login', component: LoginPage, title: 'common:login.title', public: true },
@@ -42,6 +46,16 @@ export const routes: RouteDef[] = [
   { path: '/modeler/diff/:id/:otherId', component: DiffPage, title: 'modeler:diffTitle', roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/modeler/changes/:id', component: ChangeRequestPage, title: 'modeler:changes.title', roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/calendar', component: CalendarPage, title: 'calendar:nav', nav: true, roles: ['process_admin', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
+  { path: '/registers/suppliers', component: reg.SuppliersPage, title: 'registers:nav.suppliers', nav: true, roles: REGISTER_STAFF.concat('supplier') },
+  { path: '/registers/suppliers/:id', component: reg.SupplierPage, title: 'registers:titles.supplier', roles: REGISTER_STAFF.concat('supplier') },
+  { path: '/registers/agencies', component: reg.AgenciesPage, title: 'registers:nav.agencies', nav: true },
+  { path: '/registers/agencies/:id', component: reg.AgencyPage, title: 'registers:titles.agency' },
+  { path: '/registers/goods', component: reg.GoodsPage, title: 'registers:nav.goods', nav: true },
+  { path: '/registers/goods/:id', component: reg.GoodsItemPage, title: 'registers:titles.goods' },
+  { path: '/registers/experts', component: reg.ExpertsPage, title: 'registers:nav.experts', nav: true, roles: ['supervisor', 'agency', 'finance_section', 'city_finance', 'auditor', 'expert'] },
+  { path: '/registers/experts/:id', component: reg.ExpertPage, title: 'registers:titles.expert', roles: ['supervisor', 'agency', 'finance_section', 'city_finance', 'auditor', 'expert'] },
+  { path: '/registers/credit', component: reg.CreditPage, title: 'registers:nav.credit', nav: true, roles: REGISTER_STAFF.concat('supplier') },
+  { path: '/registers/credit/:id', component: reg.CreditRecordPage, title: 'registers:titles.credit', roles: REGISTER_STAFF.concat('supplier') },
   { path: '/documents', component: DocumentsPage, title: 'documents:nav', nav: true },
   { path: '/documents/new', component: DocumentEditPage, title: 'documents:newDocument', roles: ['purchaser', 'agency', 'process_admin'] },
   { path: '/documents/:id', component: DocumentViewPage, title: 'documents:title' },

@@ -31,6 +31,17 @@ export const creditCodeSchema = z
     if (p) ctx.addIssue({ code: 'custom', message: p.reason, params: { rule: p.rule } });
   });
 
+/**
+ * The body of an update: every field optional, with its create-time default removed (zod applies a default even
+ * inside optional(), which would silently reset an omitted field), plus the version the client read.
+ */
+export function updateSchemaOf(fields: Record<string, z.ZodType>) {
+  return z.object({
+    ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : v).optional()])),
+    version: z.number().int().min(1),
+  });
+}
+
 export const phoneSchema = z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码只能包含数字、+、-、括号和空格 (phone: digits, + - ( ) and spaces)');
 export const nonEmpty = (max: number) => z.string().trim().min(1, '必填 (required)').max(max);
 

@@ -42,6 +42,8 @@ describe('agency register API', () => {
     const own = (await request(h.app).get(`/api/agencies?q=${DEMO_AGENCY_CODE}`).set(await auth('agency'))).body.items[0];
     const edit = await request(h.app).patch(`/api/agencies/${own.id}`).set(await auth('agency')).send({ version: own.version, contactPhone: '0816-8888888' });
     expect(edit.status).to.equal(200);
+    expect(edit.body.staff).to.deep.equal(own.staff);
+    expect(edit.body.status).to.equal('active');
     const status = await request(h.app).patch(`/api/agencies/${own.id}`).set(await auth('agency')).send({ version: edit.body.version, status: 'cancelled' });
     expect(status.status).to.equal(403);
     const other = (await request(h.app).get(`/api/agencies?q=${encodeURIComponent('测试代理')}`).set(await auth('agency'))).body.items[0];
@@ -99,7 +101,8 @@ describe('expert pool API', () => {
     expect(bySpecialty.body.items.map((e: { code: string }) => e.code)).to.include.members(['FCZJ-0001', 'FCZJ-0100']);
     expect(bySpecialty.body.items.every((e: { specialties: string[] }) => e.specialties.some((s) => s.startsWith('A0201')))).to.equal(true);
     const edit = await request(h.app).patch(`/api/experts/${ok.body.id}`).set(await auth('supervisor')).send({ version: 1, status: 'suspended' });
-    expect(edit.body).to.include({ status: 'suspended', version: 2 });
+    expect(edit.body).to.include({ status: 'suspended', version: 2, title: '教授' });
+    expect(edit.body.conflicts).to.deep.equal([{ kind: 'supplier', value: DEMO_SUPPLIER_CODE }]);
     expect((await request(h.app).patch(`/api/experts/${ok.body.id}`).set(await auth('expert')).send({ version: 2, phone: '1' })).status).to.equal(403);
   });
 

@@ -66,7 +66,7 @@ describe('goods catalogue API', () => {
     const dup = await request(h.app).post('/api/goods').set(await auth('supervisor')).send(item);
     expect(dup.status).to.equal(409);
     const price = await request(h.app).patch(`/api/goods/${ok.body.id}`).set(await auth('supervisor')).send({ version: 1, referencePriceFen: 449900 });
-    expect(price.body).to.include({ referencePriceFen: 449900, version: 2, updatedBy: 'supervisor' });
+    expect(price.body).to.include({ referencePriceFen: 449900, version: 2, updatedBy: 'supervisor', spec: item.spec, status: 'active' });
   });
 
   it('imports prices in yuan exactly, naming the row and column of a bad price; exports in yuan', async () => {
@@ -77,12 +77,12 @@ describe('goods catalogue API', () => {
     const d = res.body.error.details;
     expect(d.map((x: { path: string }) => x.path)).to.deep.equal(['rows.3.referencePriceFen', 'rows.4.categoryCode']);
     expect(d[0].reason).to.contain('第 3 行「参考价（元）」');
-    expect((await get('purchaser', '?q=测试%20A')).body.total).to.equal(0);
+    expect((await get('purchaser', '?code=A02010601&q=测试%20A')).body.total).to.equal(0);
     const good = [header, 'A02010601,激光打印机,测试 A,台,1999.9', 'A02010601,激光打印机,测试 B,台,"2,100.05"'].join('\n');
     expect((await request(h.app).post('/api/goods/import').set(await auth('finance_section')).set('Content-Type', 'text/csv').send(good)).body.created).to.equal(2);
-    const a = (await get('purchaser', '?q=' + encodeURIComponent('测试 A'))).body.items[0];
+    const a = (await get('purchaser', '?code=A02010601&q=' + encodeURIComponent('测试 A'))).body.items[0];
     expect(a.referencePriceFen).to.equal(199990);
-    const b = (await get('purchaser', '?q=' + encodeURIComponent('测试 B'))).body.items[0];
+    const b = (await get('purchaser', '?code=A02010601&q=' + encodeURIComponent('测试 B'))).body.items[0];
     expect(b.referencePriceFen).to.equal(210005);
     const csv = await request(h.app).get('/api/goods/export?q=' + encodeURIComponent('测试 B')).set(await auth('purchaser'));
     expect(csv.text).to.contain('A02010601,打印设备,激光打印机,测试 B,台,2100.05,active');

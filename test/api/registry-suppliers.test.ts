@@ -88,6 +88,9 @@ describe('supplier register API', () => {
     const edit = await request(h.app).patch(`/api/suppliers/${mine.id}`).set(await auth('supplier')).send({ version: mine.version, contactPhone: '0816-7654321' });
     expect(edit.status).to.equal(200);
     expect(edit.body).to.include({ contactPhone: '0816-7654321', version: mine.version + 1, updatedBy: 'supplier' });
+    // Fields the update did not name keep their values (no create-time defaults applied on update).
+    expect(edit.body.qualifications).to.deep.equal(mine.qualifications);
+    expect(edit.body).to.include({ status: mine.status, scale: mine.scale, bankAccount: mine.bankAccount });
     const status = await request(h.app).patch(`/api/suppliers/${mine.id}`).set(await auth('supplier')).send({ version: edit.body.version, status: 'suspended' });
     expect(status.status).to.equal(403);
     const stale = await request(h.app).patch(`/api/suppliers/${mine.id}`).set(await auth('supplier')).send({ version: mine.version, contactName: '旧版本' });

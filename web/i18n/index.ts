@@ -7,6 +7,7 @@ import i18next from 'i18next';
 import { useEffect, useState } from 'preact/hooks';
 import calendar from './calendar.ts';
 import common from './common.ts';
+import registers from './registers.ts';
 import documents from './documents.ts';
 import inbox from './inbox.ts';
 import modeler from './modeler.ts';
@@ -16,6 +17,7 @@ type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown>
 // One line per area: `import x from './x.ts'` above and `x,` here.
 const catalogues: Record<string, Catalogue> = {
   common,
+  registers,
   documents,
   inbox,
   calendar,

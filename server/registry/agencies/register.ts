@@ -11,7 +11,7 @@ import { defineAuthModels } from '../../auth/models.ts';
 import type { AuthUser } from '../../auth/types.ts';
 import { conflict, forbidden, validationFailed } from '../../errors.ts';
 import { has, ownOrgId, REGISTER_KEEPERS } from '../access.ts';
-import { creditCodeSchema, iso, nonEmpty, phoneSchema } from '../common.ts';
+import { creditCodeSchema, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -30,10 +30,7 @@ const fields = {
   organisationId: z.number().int().min(1).nullable().optional(),
 };
 const createSchema = z.object(fields);
-const updateSchema = z.object({
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as z.ZodType).optional()])),
-  version: z.number().int().min(1),
-});
+const updateSchema = updateSchemaOf(fields);
 const itemSchema = z.object({
   id: z.number().int(), creditCode: z.string(), name: z.string(), contactName: z.string(), contactPhone: z.string(), address: z.string(),
   staffVisible: z.boolean(),

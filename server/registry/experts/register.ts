@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AuthUser } from '../../auth/types.ts';
 import { conflict, validationFailed } from '../../errors.ts';
 import { EXPERT_IDENTITY, EXPERT_MASKED, has } from '../access.ts';
-import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema } from '../common.ts';
+import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -44,10 +44,7 @@ const fields = {
   userId: z.number().int().min(1).nullable().optional(),
 };
 const createSchema = z.object(fields);
-const updateSchema = z.object({
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as z.ZodType).optional()])),
-  version: z.number().int().min(1),
-});
+const updateSchema = updateSchemaOf(fields);
 const itemSchema = z.object({
   id: z.number().int(), code: z.string(), identityVisible: z.boolean(),
   name: z.string().nullable(), idNumber: z.string().nullable(), employer: z.string().nullable(), title: z.string(),

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ROLES } from '../../auth/roles.ts';
 import { conflict, validationFailed } from '../../errors.ts';
 import { REGISTER_KEEPERS } from '../access.ts';
-import { iso, nonEmpty } from '../common.ts';
+import { iso, nonEmpty, updateSchemaOf } from '../common.ts';
 import { cell } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels } from '../models.ts';
@@ -33,10 +33,7 @@ const fields = {
   status: z.enum(STATUSES).default('active'),
 };
 const createSchema = z.object(fields);
-const updateSchema = z.object({
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as z.ZodType).optional()])),
-  version: z.number().int().min(1),
-});
+const updateSchema = updateSchemaOf(fields);
 const goodsItemSchema = z.object({
   id: z.number().int(), categoryCode: z.string(), categoryName: z.string().nullable(),
   categoryPath: z.array(z.object({ code: z.string(), name: z.string() })),

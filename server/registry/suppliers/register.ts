@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { conflict, forbidden, validationFailed, type ErrorDetail } from '../../errors.ts';
 import type { AuthUser } from '../../auth/types.ts';
 import { has, isStaff, onlySupplier, ownOrgId, REGISTER_KEEPERS, STAFF } from '../access.ts';
-import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, saveVersion } from '../common.ts';
+import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, saveVersion, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -42,10 +42,7 @@ const fields = {
   organisationId: z.number().int().min(1).nullable().optional(),
 };
 const createSchema = z.object(fields);
-const updateSchema = z.object({
-  ...Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, (v as z.ZodType).optional()])),
-  version: z.number().int().min(1),
-});
+const updateSchema = updateSchemaOf(fields);
 
 const itemSchema = z.object({
   id: z.number().int(),
