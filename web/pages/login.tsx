@@ -21,7 +21,9 @@ export function LoginPage({ query }: PageProps) {
     try {
       const res = await api<{ token: string; user: SessionUser }>('POST', '/api/auth/login', { body: { username, password } });
       setSession(res.token, res.user);
-      navigate(query.get('next') || '/');
+      const next = query.get('next');
+      // Never back to the login page itself (a stale ?next=/login would loop).
+      navigate(next && !next.startsWith('/login') ? next : '/');
     } catch (err) {
       setError(err instanceof ApiError ? err : new Error(String(err)));
     } finally {

@@ -7,7 +7,8 @@ import { useT } from '../i18n/index.ts';
 export function Pager(props: { offset: number; limit: number; shown: number; total?: number | null; hasMore?: boolean; onChange: (offset: number) => void }) {
   const t = useT();
   const from = props.shown ? props.offset + 1 : 0;
-  const to = props.offset + props.shown;
+  // Past the end (a stale link): no rows shown, so no range either.
+  const to = props.shown ? props.offset + props.shown : 0;
   const more = props.total != null ? to < props.total : !!props.hasMore;
   return (
     <div class="pager" data-testid="pager">

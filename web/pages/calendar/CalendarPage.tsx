@@ -50,7 +50,8 @@ export function CalendarPage({ query }: PageProps) {
 
   const [form, setForm] = useState({ date: '', kind: 'holiday' as 'holiday' | 'workday', name: '', reason: '' });
   const [formError, setFormError] = useState<unknown>(null);
-  const [basis, setBasis] = useState('');
+  // One notice number per unscheduled year (each year has its own State Council notice).
+  const [basis, setBasis] = useState<Record<number, string>>({});
   const [yearError, setYearError] = useState<unknown>(null);
 
   async function saveOverride(e: Event) {
@@ -86,9 +87,9 @@ export function CalendarPage({ query }: PageProps) {
   async function declare(year: number) {
     setYearError(null);
     try {
-      await api('PUT', `/api/calendar/years/${year}`, { body: { basis } });
+      await api('PUT', `/api/calendar/years/${year}`, { body: { basis: basis[year] ?? '' } });
       showToast(t('declared', { year }));
-      setBasis('');
+      setBasis({ ...basis, [year]: '' });
       overrides.reload();
       days.reload();
     } catch (err) {
@@ -117,7 +118,7 @@ export function CalendarPage({ query }: PageProps) {
           {admin
             ? days.data.unscheduledYears.map((y) => (
                 <div key={y} class="toolbar">
-                  <input placeholder={t('declareBasis')} value={basis} onInput={(e) => setBasis(e.currentTarget.value)} />
+                  <input placeholder={t('declareBasis')} data-year={y} value={basis[y] ?? ''} onInput={(e) => setBasis({ ...basis, [y]: e.currentTarget.value })} />
                   <button type="button" onClick={() => declare(y)}>{t('declareYear', { year: y })}</button>
                 </div>
               ))
