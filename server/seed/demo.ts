@@ -6,6 +6,7 @@ import type { Database } from '../db.ts';
 import { defineAuthModels } from '../auth/models.ts';
 import { hashPassword } from '../auth/password.ts';
 import { seedRegisters } from './registers.ts';
+import { seedDocuments } from './documents.ts';
 import { ROLE_LABELS, type OrganisationKind, type Role } from '../auth/roles.ts';
 
 interface DemoOrganisation {
@@ -53,7 +54,7 @@ export async function seedDemo(db: Database, opts: { password: string }): Promis
   if ((await User.count()) > 0) return [];
   // Hash outside the transaction: scrypt is slow and SQLite has one writer.
   const hashes = await Promise.all(DEMO_USERS.map(() => hashPassword(opts.password)));
-  return db.withTransaction(async (transaction) => {
+  const accounts = await db.withTransaction(async (transaction) => {
     if ((await User.count({ transaction })) > 0) return [];
     const orgIds = new Map<string, { id: number; name: string }>();
     for (const o of DEMO_ORGANISATIONS) {
@@ -82,6 +83,8 @@ export async function seedDemo(db: Database, opts: { password: string }): Promis
     await seedRegisters(transaction); // suppliers, agencies, goods, experts, credit (server/seed/registers.ts)
     return accounts;
   });
+  if (accounts.length) await seedDocuments(db); // after the users exist, in its own transactions (server/seed/documents.ts)
+  return accounts;
 }
 
 /** The table main prints once after the first seed. */

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { findTemplate } from '../../server/documents/catalogue.ts';
 import { closePdfBrowser, DEFAULT_CHROMIUM_PATH, setChromiumPath } from '../../server/documents/pdf.ts';
+import { seedDocuments } from '../../server/seed/documents.ts';
 import { bearer, startHarness, type Harness } from './harness.ts';
 
 const sample = (id: string) => structuredClone(findTemplate(id)!.sample) as any;
@@ -97,12 +98,13 @@ describe('API /api/templates and /api/documents', function () {
     data.awardAmountFen = -5;
     data.noticeDate = '16/04/2026';
     data.project.projectName = '';
+    const count = async () => (await request(h.app).get('/api/documents').set('Authorization', await as('auditor')).expect(200)).body.total;
+    const before = await count();
     const res = await create('agency', { templateId: 'award-notice', data }, 422);
     expect(res.body.error.code).to.equal('DOCUMENT_DATA_INVALID');
     const paths = res.body.error.details.map((d: any) => d.path);
     expect(paths).to.include.members(['winner', 'awardAmountFen', 'noticeDate', 'project.projectName']);
-    const list = await request(h.app).get('/api/documents?templateId=award-notice').set('Authorization', await as('auditor')).expect(200);
-    expect(list.body.total).to.equal(0);
+    expect(await count()).to.equal(before);
     // Malformed requests: no template, unknown field, bad project number.
     await create('agency', { data: {} }, 422);
     await create('agency', { templateId: 'award-notice', data: sample('award-notice'), extra: 1 }, 422);
@@ -190,6 +192,14 @@ describe('API /api/templates and /api/documents', function () {
     await request(h.app).get(`/api/documents/${res.body.document.id}`).set('Authorization', await as('supplier')).expect(403);
     const byInstance = await request(h.app).get(`/api/documents?instanceId=${instanceId}`).set('Authorization', await as('dept_approver')).expect(200);
     expect(byInstance.body.documents.map((d: any) => d.id)).to.deep.equal([res.body.document.id]);
+  });
+
+  it('has the demo documents of project FCZC-2025-0107, readable by their organisations', async function () {
+    const purchaser = await request(h.app).get('/api/documents?project=FCZC-2025-0107').set('Authorization', await as('purchaser')).expect(200);
+    expect(purchaser.body.documents.map((d: any) => d.templateId).sort()).to.deep.equal(['project-application', 'requirements-specification']);
+    const auditor = await request(h.app).get('/api/documents?project=FCZC-2025-0107').set('Authorization', await as('auditor')).expect(200);
+    expect(auditor.body.total).to.equal(4);
+    expect(await seedDocuments(h.tdb.db)).to.equal(0); // idempotent
   });
 
   it('serves DOCX with the Chinese text and an eastAsia font', async function () {

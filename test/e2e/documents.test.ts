@@ -31,7 +31,7 @@ describe('documents pages (Chromium)', function () {
     await page.waitForSelector('[data-testid=error-box]');
     expect(await page.locator('[data-field="noticeDate"] .field-error').textContent()).to.contain('必填');
     expect(await page.locator('[data-field="project.projectName"] .field-error').textContent()).to.contain('必填');
-    expect((await e2e.api('GET', '/api/documents', 'agency')).body.total).to.equal(0);
+    expect((await e2e.api('GET', '/api/documents?project=FCZC-2026-0007', 'agency')).body.total).to.equal(0);
 
     // Sample data, then one change typed in 元: the amount is kept as integer fen.
     await page.click('[data-testid=load-sample]');
@@ -71,7 +71,7 @@ describe('documents pages (Chromium)', function () {
     await page.frameLocator('[data-testid=document-frame]').locator('text=绵阳市公共资源交易服务中心网').first().waitFor();
     await e2e.screenshot(page, 'documents-view');
 
-    const list = await e2e.api('GET', '/api/documents', 'agency');
+    const list = await e2e.api('GET', '/api/documents?project=FCZC-2026-0007', 'agency');
     expect(list.body.documents).to.have.length(1);
     expect(list.body.documents[0]).to.include({ templateId: 'award-notice', latestVersion: 2, projectNumber: 'FCZC-2026-0007' });
   });
