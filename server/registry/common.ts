@@ -42,6 +42,9 @@ export function updateSchemaOf(fields: Record<string, z.ZodType>) {
   });
 }
 
+/** A 品目 code prefix for filtering (A0201 → everything under 计算机设备及软件). */
+export const categoryPrefix = z.string().trim().toUpperCase().regex(/^[ABC]\d{0,10}$/, '品目编码前缀如 A0201 (category code prefix such as A0201)');
+
 export const phoneSchema = z.string().trim().regex(/^[0-9+\-() ]{5,32}$/, '电话号码只能包含数字、+、-、括号和空格 (phone: digits, + - ( ) and spaces)');
 export const nonEmpty = (max: number) => z.string().trim().min(1, '必填 (required)').max(max);
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { AuthUser } from '../../auth/types.ts';
 import { conflict, validationFailed } from '../../errors.ts';
 import { EXPERT_IDENTITY, EXPERT_MASKED, has } from '../access.ts';
-import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
+import { categoryPrefix, creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -78,7 +78,7 @@ export const expertRegister: RegisterDef = {
   createSchema,
   updateSchema,
   filters: z.object({
-    specialty: z.string().trim().toUpperCase().regex(/^[ABC]\d{0,10}$/, '品目编码前缀如 A0201 (category code prefix)').optional(),
+    specialty: categoryPrefix.optional(),
     status: z.enum(STATUSES).optional(),
   }),
   // specialties is a JSON array of codes: '"A0201' finds every code under A0201, on SQLite and MariaDB alike.

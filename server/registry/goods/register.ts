@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ROLES } from '../../auth/roles.ts';
 import { conflict, validationFailed } from '../../errors.ts';
 import { REGISTER_KEEPERS } from '../access.ts';
-import { iso, nonEmpty, updateSchemaOf } from '../common.ts';
+import { categoryPrefix, iso, nonEmpty, updateSchemaOf } from '../common.ts';
 import { cell } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels } from '../models.ts';
@@ -76,7 +76,7 @@ export const goodsRegister: RegisterDef = {
   createSchema,
   updateSchema,
   filters: z.object({
-    code: z.string().trim().toUpperCase().regex(/^[ABC]\d{0,10}$/, '品目编码前缀如 A0201 (category code prefix such as A0201)').optional(),
+    code: categoryPrefix.optional(),
     status: z.enum(STATUSES).optional(),
   }),
   filterWhere: (q) => ({
