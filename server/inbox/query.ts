@@ -17,6 +17,7 @@ import { QueryTypes } from 'sequelize';
 import type { Task } from '../engine/task-projection.ts';
 import type { AuthUser } from '../auth/types.ts';
 import { validationFailed } from '../errors.ts';
+import type { ProjectData } from './project-index.ts';
 import type { ListTasksQuery } from './schemas.ts';
 
 export const COUNT_CAP = 1000;
@@ -29,6 +30,19 @@ export interface TaskPage {
   hasMore: boolean;
   /** Cursor of the next page (`after=`), null on the last page. */
   nextCursor: string | null;
+  /** Project data of the rows' instances (from the same query). */
+  projects: Map<string, ProjectData>;
+}
+
+const DATE_ATTRIBUTES = ['dueAt', 'followUpAt', 'createdAt', 'claimedAt', 'completedAt'] as const;
+
+/** Raw SQLite rows carry dates as text ('2026-03-02 01:00:00.000 +00:00'); model reads give Dates. */
+function normalizeDates(task: Task): Task {
+  for (const k of DATE_ATTRIBUTES) {
+    const v = task.getDataValue(k) as unknown;
+    if (typeof v === 'string') task.setDataValue(k, new Date(v.replace(' ', 'T').replace(' ', '')));
+  }
+  return task;
 }
 
 type Replacements = Record<string, unknown>;
@@ -236,18 +250,25 @@ export async function listTasks(TaskModel: typeof Task, user: AuthUser, q: ListT
     }
   });
 
+  // One round trip for the page: the ids in order, joined to their task rows and project data.
   const pageSql = branches.length
-    ? `SELECT id FROM (${branches.join(' UNION ')}) u ORDER BY k0 ASC, k1 ${dir}, k2 ${dir}, id ${dir} LIMIT :take OFFSET :offset`
+    ? `SELECT t.*, p.project_number AS inbox_project_number, p.project_name AS inbox_project_name FROM (` +
+      `SELECT id, k0, k1, k2 FROM (${branches.join(' UNION ')}) u0 ORDER BY k0 ASC, k1 ${dir}, k2 ${dir}, id ${dir} LIMIT :take OFFSET :offset` +
+      `) u JOIN tasks t ON t.id = u.id LEFT JOIN inbox_projects p ON p.instance_id = t.instance_id ` +
+      `ORDER BY u.k0 ASC, u.k1 ${dir}, u.k2 ${dir}, u.id ${dir}`
     : null;
   const [counted, page] = await Promise.all([
     sequelize.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM (${countBranches.join(' UNION ')}) u`, { replacements: r, type: QueryTypes.SELECT }),
-    pageSql ? sequelize.query<{ id: string }>(pageSql, { replacements: r, type: QueryTypes.SELECT }) : Promise.resolve([]),
+    pageSql ? sequelize.query(pageSql, { replacements: r, model: TaskModel, mapToModel: true }) : Promise.resolve([] as Task[]),
   ]);
   const hasMore = page.length > q.pageSize;
-  const ids = page.slice(0, q.pageSize).map((x) => x.id);
-  const loaded = ids.length ? await TaskModel.findAll({ where: { id: ids } }) : [];
-  const byId = new Map(loaded.map((t) => [t.id, t]));
-  const rows = ids.map((id) => byId.get(id)).filter((t): t is Task => t !== undefined);
+  const rows = page.slice(0, q.pageSize).map(normalizeDates);
+  const projects = new Map<string, ProjectData>();
+  for (const t of rows) {
+    const number = t.get('inbox_project_number' as keyof Task) as string | null | undefined;
+    const name = t.get('inbox_project_name' as keyof Task) as string | null | undefined;
+    if (number != null || name != null) projects.set(t.instanceId, { projectNumber: number ?? null, projectName: name ?? null });
+  }
   const n = Number(counted[0]?.n ?? 0);
   const last = rows[rows.length - 1];
   return {
@@ -256,5 +277,6 @@ export async function listTasks(TaskModel: typeof Task, user: AuthUser, q: ListT
     totalCapped: n > COUNT_CAP,
     hasMore,
     nextCursor: hasMore && last ? encodeCursor(cursorOf(last, sort)) : null,
+    projects,
   };
 }

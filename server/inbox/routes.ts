@@ -17,7 +17,7 @@ import { readForm } from './forms.ts';
 import { completionListener, insertCompletion, pendingCompletions, summarize } from './history.ts';
 import { registerHistoryRoutes } from './history-routes.ts';
 import { parseHeaders, presentTask } from './present.ts';
-import { loadProjects, projectIndexListener } from './project-index.ts';
+import { loadProjects, projectIndexListener, type ProjectData } from './project-index.ts';
 import { COUNT_CAP, listTasks } from './query.ts';
 import { completeBody, listTasksQuery, taskDetailSchema, taskIdParams, taskItemSchema, taskPageSchema } from './schemas.ts';
 
@@ -44,8 +44,8 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
     engine.onChange(completionListener(sequelize));
   }
   const dueSoonMs = deps.config.inboxDueSoonHours * 3_600_000;
-  const present = async (tasks: Task[]) => {
-    const projects = await loadProjects(sequelize, tasks.map((t) => t.instanceId));
+  const present = async (tasks: Task[], known?: Map<string, ProjectData>) => {
+    const projects = known ?? (await loadProjects(sequelize, tasks.map((t) => t.instanceId)));
     const now = clock.now();
     return tasks.map((t) => presentTask(t, { now, dueSoonMs, project: projects.get(t.instanceId) }));
   };
@@ -71,7 +71,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
     async ({ query, user }) => {
       const page = await listTasks(Task, user, query, { now: clock.now(), dueSoonMs });
       return {
-        items: await present(page.rows),
+        items: await present(page.rows, page.projects),
         page: query.after ? 1 : query.page,
         pageSize: query.pageSize,
         total: page.total,
