@@ -54,13 +54,15 @@ export function templateData(templateId: string, variables: Record<string, unkno
 export function generateDocumentWorker(deps: WorkerDeps): Worker {
   const documents = createDocumentService({ db: deps.db, clock: deps.clock, calendar: createCalendarService(deps.db, deps.clock) });
 
-  const { User, Organisation } = defineAuthModels(deps.db.sequelize);
-  const { Task } = defineTaskModels(deps.db.sequelize);
+  // Defined on first use: registering the worker must not touch the database.
+  const users = () => defineAuthModels(deps.db.sequelize);
+  const tasks = () => defineTaskModels(deps.db.sequelize).Task;
 
   /** The initiator's organisation: the document's owner, and the 采购人 when the model's data names none. */
   async function initiatorOrganisation(job: Job): Promise<{ id: number; name: string; creditCode: string | null } | null> {
     const initiator = job.variables.initiator;
     if (typeof initiator !== 'string') return null;
+    const { User, Organisation } = users();
     const user = await User.findOne({ where: { username: initiator } });
     const org = user?.organisationId != null ? await Organisation.findByPk(user.organisationId) : null;
     return org ? { id: org.id, name: org.name, creditCode: org.creditCode } : null;
@@ -68,7 +70,7 @@ export function generateDocumentWorker(deps: WorkerDeps): Worker {
 
   async function displayName(username: string | null): Promise<string | undefined> {
     if (!username) return undefined;
-    return (await User.findOne({ where: { username } }))?.displayName ?? username;
+    return (await users().User.findOne({ where: { username } }))?.displayName ?? username;
   }
 
   /**
@@ -80,7 +82,7 @@ export function generateDocumentWorker(deps: WorkerDeps): Worker {
     if (!Array.isArray(data.approvals)) return;
     for (const a of data.approvals as Array<Record<string, unknown>>) {
       if (typeof a?.elementId !== 'string' || (a.person && a.date)) continue;
-      const t = await Task.findOne({
+      const t = await tasks().findOne({
         where: { instanceId: job.instanceId, elementId: a.elementId, state: ['completed', 'created'] },
         order: [['createdAt', 'DESC']],
       });
