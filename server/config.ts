@@ -38,6 +38,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
   { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
   { name: 'INBOX_DUE_SOON_HOURS', default: '48', description: '待办到期前多少小时标记为“即将到期” (hours before the due date a task is marked due soon)' },
+  { name: 'CHROMIUM_PATH', default: '/usr/bin/chromium', description: '生成 PDF 文书所用的 Chromium 程序路径 (Chromium binary that prints document PDFs)' },
   { name: 'PROCESS_CHANGE_APPROVAL', default: 'false', description: '流程模型变更须经监督审批后才部署（流程 process_change）(a model change needs the supervisor\'s approval before it is deployed)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
@@ -60,6 +61,8 @@ export interface Config {
   processesDir: string;
   formsDir: string;
   inboxDueSoonHours: number;
+  /** Chromium binary for document PDFs (server/documents/pdf.ts). */
+  chromiumPath: string;
   processChangeApproval: boolean;
 }
 
@@ -117,6 +120,7 @@ const schema = z.object({
   PROCESSES_DIR: nonEmpty.default('processes'),
   FORMS_DIR: nonEmpty.default('forms'),
   INBOX_DUE_SOON_HOURS: int(0, 24 * 365).default(48),
+  CHROMIUM_PATH: z.string().trim().regex(/^\//, '必须是绝对路径 (must be an absolute path)').default('/usr/bin/chromium'),
   PROCESS_CHANGE_APPROVAL: bool.default(false),
 });
 
@@ -177,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     processesDir: e.PROCESSES_DIR,
     formsDir: e.FORMS_DIR,
     inboxDueSoonHours: e.INBOX_DUE_SOON_HOURS,
+    chromiumPath: e.CHROMIUM_PATH,
     processChangeApproval: e.PROCESS_CHANGE_APPROVAL,
   };
 }

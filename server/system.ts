@@ -13,7 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
 import { registerWorkers } from './workers/index.ts';
-import { closePdfBrowser } from './documents/pdf.ts';
+import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
 
 export interface RunningSystem {
@@ -69,6 +69,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   }
   await engine.start();
 
+  await setChromiumPath(config.chromiumPath); // document PDFs; a missing binary is a 503 on the PDF route, not a failed start
   const app = buildApp({ config, db, engine, clock, logger });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
