@@ -25,7 +25,7 @@ import { createAuthService } from './auth/service.ts';
 import { registerHealthRoutes } from './health/routes.ts';
 import { apiNotFound, errorHandler, requireJsonBody } from './http/errors.ts';
 import { createRegistry, docsRouter } from './http/openapi.ts';
-import type { Api } from './http/route.ts';
+import { RawBodyRoutes, type Api } from './http/route.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerInstanceRoutes } from './instances/routes.ts';
 import { registerDeploymentRoutes } from './modeler/routes.ts';
@@ -73,7 +73,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
     router: express.Router(),
     registry: createRegistry(),
     requireAuth: createRequireAuth(auth, config, clock),
-    rawRouter: express.Router(),
+    rawBodies: new RawBodyRoutes(),
   };
   registerHealthRoutes(api, { db, engineKind: engine.kind, version: APP_VERSION, logger });
   registerAuthRoutes(api, { auth, config });
@@ -86,7 +86,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   const documentCalendar = createCalendarService(db, clock);
   registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: documentCalendar }), engine, Task, clock, calendar: documentCalendar });
 
-  app.use(api.rawRouter!); // CSV imports and evidence files: their declared types only, before the JSON-only guard
+  app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);
   app.use(api.router);
   app.use('/api', docsRouter(api.registry, APP_VERSION));

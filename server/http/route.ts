@@ -21,7 +21,7 @@ export interface Api {
   registry: OpenAPIRegistry;
   requireAuth: RequestHandler;
   /** Body parsers of the routes that take a non-JSON body (`rawBody`); mounted before the JSON-only guard. */
-  rawRouter?: Router;
+  rawBodies?: RawBodyRoutes;
 }
 
 /** A route whose body is not JSON (a CSV import, an evidence file): read as text or bytes into `res.locals.rawBody`. */
@@ -64,26 +64,43 @@ export interface RouteInput<B, Q, P, A extends Access> {
 }
 
 /**
- * Parses the body of a raw-body route before the app's JSON-only guard sees it: the wrong Content-Type is a 415
- * naming the accepted ones; the body ends up in res.locals.rawBody and req.body stays undefined, so the JSON
- * parser and the input guard leave it alone. Every other route stays JSON-only.
+ * Body parsers of the raw-body routes, run before the app's JSON-only guard as one middleware (not as routes, so
+ * the router lists each route once): the wrong Content-Type is a 415 naming the accepted ones; the body ends up in
+ * res.locals.rawBody and req.body stays undefined, so the JSON parser and the input guard leave it alone. Every
+ * other route stays JSON-only.
  */
-function mountRawBody(api: Api, method: RouteSpec<unknown, unknown, unknown, Access>['method'], path: string, raw: RawBodySpec): void {
-  if (!api.rawRouter) throw new Error(`route ${method.toUpperCase()} ${path} takes a raw body but the app has no rawRouter`);
-  const types = [...raw.contentTypes];
-  const parse = raw.as === 'text' ? express.text({ type: types, limit: raw.limitBytes }) : express.raw({ type: types, limit: raw.limitBytes });
-  api.rawRouter[method](path, (req, _res, next) => {
-    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (hasBody && !req.is(types)) {
-      next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `请求体类型应为 ${types.join(' 或 ')} (Content-Type must be ${types.join(' or ')})`));
-      return;
-    }
-    next();
-  }, parse, (req, res, next) => {
-    res.locals.rawBody = req.body;
-    req.body = undefined;
-    next();
-  });
+export class RawBodyRoutes {
+  private readonly routes: { method: string; pattern: RegExp; steps: RequestHandler[] }[] = [];
+
+  add(method: string, path: string, raw: RawBodySpec): void {
+    const types = [...raw.contentTypes];
+    const pattern = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+    const checkType: RequestHandler = (req, _res, next) => {
+      const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+      if (hasBody && !req.is(types)) {
+        next(new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', `请求体类型应为 ${types.join(' 或 ')} (Content-Type must be ${types.join(' or ')})`));
+        return;
+      }
+      next();
+    };
+    const parse = raw.as === 'text' ? express.text({ type: types, limit: raw.limitBytes }) : express.raw({ type: types, limit: raw.limitBytes });
+    const hand: RequestHandler = (req, res, next) => {
+      res.locals.rawBody = req.body;
+      req.body = undefined;
+      next();
+    };
+    this.routes.push({ method: method.toUpperCase(), pattern, steps: [checkType, parse, hand] });
+  }
+
+  readonly middleware: RequestHandler = (req, res, next) => {
+    const route = this.routes.find((r) => r.method === req.method && r.pattern.test(req.path));
+    if (!route) return next();
+    const run = (i: number, err?: unknown): void => {
+      if (err || i === route.steps.length) return next(err);
+      route.steps[i](req, res, (e?: unknown) => run(i + 1, e));
+    };
+    run(0);
+  };
 }
 
 const ERROR_TEXT: Record<number, string> = {
@@ -118,7 +135,10 @@ export function addRoute<
   if (Array.isArray(spec.access)) middleware.push(requireRole(...(spec.access as readonly Role[])));
 
   const status = spec.response.status ?? 200;
-  if (spec.rawBody) mountRawBody(api, spec.method, spec.path, spec.rawBody);
+  if (spec.rawBody) {
+    if (!api.rawBodies) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path} takes a raw body but the app has no rawBodies`);
+    api.rawBodies.add(spec.method, spec.path, spec.rawBody);
+  }
   middleware.push(async (req, res) => {
     const input = {
       body: spec.body ? parseBody(spec.body, req) : undefined,

@@ -4,6 +4,8 @@
  */
 import { expect } from 'chai';
 import request from 'supertest';
+import { defineAuthModels } from '../../server/auth/models.ts';
+import { hashPassword } from '../../server/auth/password.ts';
 import { creditCodeCheckChar } from '../../server/registry/credit-code.ts';
 import { ensureSupplierForBid } from '../../server/registry/index.ts';
 import { DEMO_SUPPLIER_CODE } from '../../server/seed/registers.ts';
@@ -107,10 +109,16 @@ describe('supplier register API', () => {
     expect((await list('expert')).status).to.equal(403);
   });
 
-  it('a supplier without a record registers itself (linked to its organisation), once', async () => {
-    // Make the demo supplier account's organisation record-less by pointing the record elsewhere is not possible via
-    // the API, so check the second registration is refused instead.
-    const again = await request(h.app).post('/api/suppliers').set(await auth('supplier')).send(supplierBody({ creditCode: code('91510703MA6XT0002') }));
+  it('a supplier without a record registers itself (linked to its organisation, active), once', async () => {
+    const { Organisation, User } = defineAuthModels(h.tdb.db.sequelize);
+    const org = await Organisation.create({ name: '绵阳市新注册科技有限公司', kind: 'supplier', creditCode: null });
+    await User.create({ username: 'newsupplier', displayName: '新供应商', passwordHash: await hashPassword('demo1234'), roles: 'supplier', organisationId: org.id });
+    const self = await request(h.app).post('/api/suppliers').set(await auth('newsupplier'))
+      .send(supplierBody({ creditCode: code('91510703MA6XT0005'), name: '绵阳市新注册科技有限公司', status: 'suspended', organisationId: 1 }));
+    expect(self.status).to.equal(201);
+    expect(self.body).to.include({ organisationId: org.id, status: 'active', bankVisible: true });
+    expect((await list('newsupplier')).body.items.map((s: { id: number }) => s.id)).to.deep.equal([self.body.id]);
+    const again = await request(h.app).post('/api/suppliers').set(await auth('newsupplier')).send(supplierBody({ creditCode: code('91510703MA6XT0002') }));
     expect(again.status).to.equal(409);
     expect(again.body.error.message).to.contain('该单位已有供应商记录');
   });
