@@ -37,6 +37,8 @@ export interface AdapterOptions {
   formsDir?: string;
   /** Start time of the manual clock. */
   now?: string;
+  /** zeebe: the doubles require an OAuth bearer token; the adapter gets these client credentials. */
+  oauth?: { clientId: string; clientSecret: string };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -48,10 +50,16 @@ export async function adapterHarness(kind: AdapterKind, setup: (engine: Engine, 
   let doubles: ZeebeDoubles | null = null;
   let engine: Engine;
   if (kind === 'zeebe') {
-    doubles = await startZeebeDoubles(clock, { searchLagMs: opts.searchLagMs ?? 0 });
+    // The SDK reads the expiry from the token, so the double's token is JWT-shaped (unsigned: nothing verifies it).
+    const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const token = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'eproc', aud: 'zeebe-api', exp: Math.floor(Date.now() / 1000) + 3600 })}.double`;
+    doubles = await startZeebeDoubles(clock, { searchLagMs: opts.searchLagMs ?? 0, ...(opts.oauth ? { token, client: { id: 'eproc', secret: 'right-secret' } } : {}) });
+    const auth = opts.oauth
+      ? { auth: 'oauth' as const, clientId: opts.oauth.clientId, clientSecret: opts.oauth.clientSecret, oauthUrl: `${doubles.restAddress}/oauth/token`, tokenAudience: 'zeebe-api' }
+      : { auth: 'none' as const };
     engine = createEngine({
       db: tdb.db, clock, formsDir, pollIntervalMs: 3_600_000,
-      zeebe: { grpcAddress: doubles.grpcAddress, restAddress: doubles.restAddress, auth: 'none', longPollMs: 250, workerName: 'test' },
+      zeebe: { grpcAddress: doubles.grpcAddress, restAddress: doubles.restAddress, ...auth, longPollMs: 250, workerName: 'test' },
     });
   } else {
     engine = createEngine({ db: tdb.db, clock, formsDir, hotInstances: opts.hotInstances });

@@ -39,9 +39,17 @@ function parseVariables(text: string | undefined): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-function unary(broker: Broker, name: string, fn: (req: any) => unknown | Promise<unknown>): Unary {
+/** With a token set, a call without `authorization: Bearer <token>` metadata is refused as Zeebe's gateway does. */
+function authorized(call: { metadata: grpc.Metadata }, token: string | undefined): boolean {
+  return !token || call.metadata.get('authorization').some((v) => String(v) === `Bearer ${token}`);
+}
+
+const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: 'Expected bearer token at header with key [authorization], but found nothing' } as grpc.ServiceError;
+
+function unary(broker: Broker, name: string, fn: (req: any) => unknown | Promise<unknown>, token?: string): Unary {
   return (call, cb) => {
     broker.count(name);
+    if (!authorized(call, token)) return cb(UNAUTHENTICATED);
     Promise.resolve()
       .then(() => fn(call.request))
       .then(
@@ -69,7 +77,8 @@ export interface GrpcDouble {
   close(): Promise<void>;
 }
 
-export async function startGrpcDouble(broker: Broker): Promise<GrpcDouble> {
+export async function startGrpcDouble(broker: Broker, opts: { token?: string } = {}): Promise<GrpcDouble> {
+  const token = opts.token;
   const def = protoLoader.loadSync(ZEEBE_PROTO, { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
   const proto = grpc.loadPackageDefinition(def) as any;
   const service = proto.gateway_protocol.Gateway.service as grpc.ServiceDefinition;
@@ -83,32 +92,34 @@ export async function startGrpcDouble(broker: Broker): Promise<GrpcDouble> {
       else call.emit('error', err);
     };
   }
+  const u = (name: string, fn: (req: any) => unknown | Promise<unknown>) => unary(broker, name, fn, token);
   Object.assign(impl, {
-    Topology: unary(broker, 'Topology', () => ({
+    Topology: u('Topology', () => ({
       brokers: [{ nodeId: 0, host: 'double', port: 26501, version: '8.8.0-double', partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] }],
       clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-double',
     })),
-    DeployResource: unary(broker, 'DeployResource', async (req) => {
+    DeployResource: u('DeployResource', async (req) => {
       const res = await broker.deploy((req.resources ?? []).map((r: any) => ({ name: r.name, content: Buffer.from(r.content) })));
       return { key: res.key, deployments: res.deployments, tenantId: '<default>' };
     }),
-    CreateProcessInstance: unary(broker, 'CreateProcessInstance', (req) => {
+    CreateProcessInstance: u('CreateProcessInstance', (req) => {
       const inst = broker.createInstance({ bpmnProcessId: req.bpmnProcessId, version: Number(req.version), processDefinitionKey: req.processDefinitionKey, variables: parseVariables(req.variables) });
       return { processDefinitionKey: inst.def.key, bpmnProcessId: inst.def.bpmnProcessId, version: inst.def.version, processInstanceKey: inst.key, tenantId: '<default>' };
     }),
-    CancelProcessInstance: unary(broker, 'CancelProcessInstance', (req) => broker.cancelInstance(String(req.processInstanceKey))),
-    PublishMessage: unary(broker, 'PublishMessage', (req) => ({
+    CancelProcessInstance: u('CancelProcessInstance', (req) => broker.cancelInstance(String(req.processInstanceKey))),
+    PublishMessage: u('PublishMessage', (req) => ({
       key: broker.publish({ name: req.name, correlationKey: req.correlationKey, ttlMs: Number(req.timeToLive), messageId: req.messageId, variables: parseVariables(req.variables) }),
       tenantId: '<default>',
     })),
-    CompleteJob: unary(broker, 'CompleteJob', (req) => broker.completeJob(String(req.jobKey), parseVariables(req.variables))),
-    FailJob: unary(broker, 'FailJob', (req) => broker.failJob(String(req.jobKey), Number(req.retries), req.errorMessage, Number(req.retryBackOff))),
-    ThrowError: unary(broker, 'ThrowError', (req) => broker.throwError(String(req.jobKey), req.errorCode, req.errorMessage, parseVariables(req.variables))),
-    UpdateJobRetries: unary(broker, 'UpdateJobRetries', (req) => broker.updateJobRetries(String(req.jobKey), Number(req.retries))),
-    ResolveIncident: unary(broker, 'ResolveIncident', (req) => broker.resolveIncident(String(req.incidentKey))),
+    CompleteJob: u('CompleteJob', (req) => broker.completeJob(String(req.jobKey), parseVariables(req.variables))),
+    FailJob: u('FailJob', (req) => broker.failJob(String(req.jobKey), Number(req.retries), req.errorMessage, Number(req.retryBackOff))),
+    ThrowError: u('ThrowError', (req) => broker.throwError(String(req.jobKey), req.errorCode, req.errorMessage, parseVariables(req.variables))),
+    UpdateJobRetries: u('UpdateJobRetries', (req) => broker.updateJobRetries(String(req.jobKey), Number(req.retries))),
+    ResolveIncident: u('ResolveIncident', (req) => broker.resolveIncident(String(req.incidentKey))),
     // Long polling: answer at once when jobs are there, else wait for one (or for requestTimeout) and end the stream.
     ActivateJobs: (call: grpc.ServerWritableStream<any, any>) => {
       broker.count('ActivateJobs');
+      if (!authorized(call, token)) return call.emit('error', UNAUTHENTICATED);
       const req = call.request;
       const max = Math.max(1, Number(req.maxJobsToActivate) || 1);
       const timeout = Number(req.timeout);

@@ -12,10 +12,11 @@ export interface ZeebeDoubles {
   close(): Promise<void>;
 }
 
-export async function startZeebeDoubles(clock: Clock, opts: { searchLagMs?: number; token?: string } = {}): Promise<ZeebeDoubles> {
+/** With `token` and `client`, both servers require that bearer token and `<restAddress>/oauth/token` issues it. */
+export async function startZeebeDoubles(clock: Clock, opts: { searchLagMs?: number; token?: string; client?: { id: string; secret: string } } = {}): Promise<ZeebeDoubles> {
   const broker = new Broker(clock, opts.searchLagMs ?? 0);
-  const grpc = await startGrpcDouble(broker);
-  const rest = await startRestDouble(broker, { token: opts.token });
+  const grpc = await startGrpcDouble(broker, { token: opts.token });
+  const rest = await startRestDouble(broker, { token: opts.token, client: opts.client });
   return {
     broker,
     grpcAddress: grpc.address,

@@ -10,7 +10,8 @@
  *   POST   /v2/incidents/search                (filter: processInstanceKey, state, incidentKey)
  * Search results are eventually consistent like Zeebe's secondary storage: a change shows up only after the
  * broker's `searchLagMs`. Errors are RFC 9457 problem documents. When `token` is set, requests without
- * `Authorization: Bearer <token>` get 401. It checks the adapter's protocol use; it is not Camunda.
+ * `Authorization: Bearer <token>` get 401, and `POST /oauth/token` (client credentials, form-encoded) hands that
+ * token to the configured `client`. It checks the adapter's protocol use; it is not Camunda.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,7 +44,7 @@ export interface RestDouble {
   requests: string[];
 }
 
-export async function startRestDouble(broker: Broker, opts: { token?: string } = {}): Promise<RestDouble> {
+export async function startRestDouble(broker: Broker, opts: { token?: string; client?: { id: string; secret: string } } = {}): Promise<RestDouble> {
   const requests: string[] = [];
   // Snapshots of task records as search shows them: a change becomes visible only after the lag.
   const exported = new Map<string, UserTaskRecord>();
@@ -64,6 +65,14 @@ export async function startRestDouble(broker: Broker, opts: { token?: string } =
         res.end(body === undefined ? undefined : JSON.stringify(body));
       };
       const problem = (status: number, title: string, detail: string) => send(status, { type: 'about:blank', title, status, detail, instance: p });
+      if (req.method === 'POST' && p === '/oauth/token') {
+        // A client-credentials token endpoint (as Keycloak's), handing out `token` to the configured client.
+        const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+        if (form.get('grant_type') !== 'client_credentials' || !opts.client || form.get('client_id') !== opts.client.id || form.get('client_secret') !== opts.client.secret) {
+          return send(401, { error: 'unauthorized_client', error_description: 'Invalid client credentials' });
+        }
+        return send(200, { access_token: opts.token, token_type: 'Bearer', expires_in: 300, audience: form.get('audience') });
+      }
       if (opts.token && req.headers.authorization !== `Bearer ${opts.token}`) return problem(401, 'UNAUTHORIZED', 'missing or invalid bearer token');
       let body: any = {};
       try {
