@@ -87,6 +87,7 @@ describe('registers pages (Chromium)', function () {
     await page.waitForSelector('[data-testid=check-result] [data-result]');
     expect(await page.getAttribute('[data-testid=check-result] [data-result]', 'data-result')).to.equal('fail');
     expect(await page.textContent('[data-testid=check-result]')).to.contain('政府采购');
+    await page.waitForSelector('[data-testid=credit-checks] tbody tr:has-text("FCZC-2026-0001")');
     await page.waitForSelector('[data-testid=credit-table] tbody tr.clickable');
     await e2e.screenshot(page, 'registers-credit-check');
   });

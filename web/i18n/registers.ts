@@ -67,6 +67,7 @@ export default {
       source: { register: '登记', bid: '投标时自动建立', import: '导入' },
       subjectKind: { supplier: '供应商', agency: '代理机构', expert: '评审专家' },
       kind: { red: '红名单', black: '黑名单', other: '其他记录' },
+      action: { create: '新建', update: '修改', import: '导入', bid: '投标时建立' },
     },
   },
   en: {
@@ -137,6 +138,7 @@ export default {
       source: { register: 'registered', bid: 'created from a bid', import: 'imported' },
       subjectKind: { supplier: 'supplier', agency: 'agency', expert: 'expert' },
       kind: { red: 'red list', black: 'black list', other: 'other record' },
+      action: { create: 'created', update: 'changed', import: 'imported', bid: 'created from a bid' },
     },
   },
 };

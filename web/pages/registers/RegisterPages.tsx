@@ -228,7 +228,7 @@ function Versions({ def, id, version }: { def: WebRegister; id: string; version:
         testId="versions"
         columns={[
           { key: 'version', title: t('version') },
-          { key: 'action', title: t('action') },
+          { key: 'action', title: t('action'), render: (r) => valueLabel(t, 'action', r.action) },
           { key: 'changedBy', title: t('changedBy') },
           { key: 'changedAt', title: t('changedAt'), render: (r) => formatDateTime(r.changedAt) },
         ]}

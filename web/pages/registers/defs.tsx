@@ -221,6 +221,7 @@ function CreditCheckPanel() {
   const [form, setForm] = useState({ creditCode: '', date: '', purpose: t('check.purposeDefault'), projectRef: '' });
   const [result, setResult] = useState<Rec | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const history = useAsync(() => api<{ items: Rec[] }>('GET', '/api/credit-checks', { query: { limit: 10 } }), [result?.checkId]);
   async function run(e: Event) {
     e.preventDefault();
     setError(null);
@@ -258,6 +259,15 @@ function CreditCheckPanel() {
           <p class="muted small">{t('check.stored', { id: result.checkId, digest: result.digest.slice(0, 16) })}</p>
         </div>
       ) : null}
+      <h3>{t('check.history')}</h3>
+      <DataTable rows={history.data?.items ?? []} rowKey={(r) => r.checkId} loading={history.loading} testId="credit-checks" columns={[
+        { key: 'checkedAt', title: t('changedAt'), render: (r) => formatDateTime(r.checkedAt) },
+        { key: 'subjectName', title: t('fields.subjectName'), render: (r) => `${r.subjectName ?? ''} ${r.creditCode}` },
+        { key: 'date', title: t('check.date') },
+        { key: 'purpose', title: t('check.purpose'), render: (r) => `${r.purpose}${r.projectRef ? ` · ${r.projectRef}` : ''}` },
+        { key: 'result', title: t('fields.status'), render: (r) => <span class={r.result === 'pass' ? 'result-pass' : 'result-fail'}>{t(`check.${r.result}`)}</span> },
+        { key: 'checkedBy', title: t('changedBy') },
+      ]} />
     </form>
   );
 }
@@ -274,7 +284,7 @@ export const CreditRecordPage = (p: PageProps) => <RegisterDetail def={credit} {
 export function CreditPage(p: PageProps) {
   return (
     <>
-      {hasRole(...CHECK_RUNNERS) ? <CreditCheckPanel /> : null}
+      {hasRole(...CHECK_RUNNERS) ? <section class="register-page"><CreditCheckPanel /></section> : null}
       <RegisterList def={credit} {...p} />
     </>
   );
