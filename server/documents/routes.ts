@@ -12,7 +12,8 @@ import type { EnginePort } from '../engine/port.ts';
 import type { Task } from '../engine/task-projection.ts';
 import { forbidden, notFound, validationFailed } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
-import { documentAccess, DOCUMENT_WRITERS } from './access.ts';
+import { hasAnyRole } from '../auth/middleware.ts';
+import { documentAccess, DOCUMENT_READERS, DOCUMENT_WRITERS } from './access.ts';
 import { catalogue, templateInfo } from './catalogue.ts';
 import { htmlToDocx } from './docx.ts';
 import { htmlToPdf } from './pdf.ts';
@@ -30,6 +31,8 @@ export interface DocumentRouteDeps {
   engine: EnginePort;
   Task: typeof Task;
 }
+
+const LIST_CAP = 2000;
 
 /** The stored HTML may only style itself: no scripts, no requests, even when opened directly. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
@@ -172,7 +175,7 @@ export function registerDocumentRoutes(api: Api, deps: DocumentRouteDeps): void 
       path: '/api/documents',
       tags: ['documents'],
       summary: '文书列表 (documents)',
-      description: '按项目编号（project）、流程实例或模板筛选；只列出调用者有权查看的文书，最近更新的在前。',
+      description: '按项目编号（project）、流程实例或模板筛选；只列出调用者有权查看的文书，最近更新的在前（每次最多检查 2000 份）。',
       access: 'authenticated',
       query: listQuery,
       response: { description: '文书列表', schema: documentListSchema },
@@ -183,7 +186,9 @@ export function registerDocumentRoutes(api: Api, deps: DocumentRouteDeps): void 
         projectNumber: query.project,
         instanceId: query.instanceId,
         templateId: query.templateId,
-        limit: 1000,
+        candidatesFor: hasAnyRole(user, DOCUMENT_READERS) ? undefined : { username: user.username, orgId: user.organisation?.id ?? null },
+        // Access to instance-linked documents is decided per row, so paging happens after it; a list is capped here.
+        limit: LIST_CAP,
         offset: 0,
       });
       const visible: DocumentRecord[] = [];

@@ -231,9 +231,25 @@ export function createDocumentService(deps: DocumentDeps) {
       }
     },
     getDocument,
-    async listDocuments(filter: { projectNumber?: string; instanceId?: string; templateId?: string; limit: number; offset: number }) {
+    /**
+     * Documents by project, instance or template, newest first. `candidatesFor` narrows in SQL to what the caller
+     * can possibly read (own, own organisation's, or linked to an instance — whose access the caller checks).
+     */
+    async listDocuments(filter: {
+      projectNumber?: string;
+      instanceId?: string;
+      templateId?: string;
+      candidatesFor?: { username: string; orgId: number | null };
+      limit: number;
+      offset: number;
+    }) {
       const where: string[] = [];
       const r: Row = { limit: filter.limit, offset: filter.offset };
+      if (filter.candidatesFor) {
+        where.push('(created_by = :username OR owner_org_id = :orgId OR instance_id IS NOT NULL)');
+        r.username = filter.candidatesFor.username;
+        r.orgId = filter.candidatesFor.orgId ?? -1;
+      }
       if (filter.projectNumber) (where.push('project_number = :projectNumber'), (r.projectNumber = filter.projectNumber));
       if (filter.instanceId) (where.push('instance_id = :instanceId'), (r.instanceId = filter.instanceId));
       if (filter.templateId) (where.push('template_id = :templateId'), (r.templateId = filter.templateId));
