@@ -34,7 +34,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'ZEEBE_CLIENT_SECRET', default: '(none)', description: 'OAuth 客户端密钥（ZEEBE_AUTH=oauth 时必填）(OAuth client secret)' },
   { name: 'ZEEBE_OAUTH_URL', default: '(none)', description: 'OAuth 令牌地址（ZEEBE_AUTH=oauth 时必填）(OAuth token endpoint URL)' },
   { name: 'ZEEBE_TOKEN_AUDIENCE', default: 'zeebe-api', description: 'OAuth 令牌受众 (token audience for the gateway and REST API)' },
-  { name: 'ENGINE_POLL_MS', default: '1000', description: '定时器与作业重试的轮询间隔（毫秒）(scheduler poll interval, ms)' },
+  { name: 'ENGINE_POLL_MS', default: '1000', description: '轮询间隔（毫秒）：embedded 为定时器与作业重试，zeebe 为待办同步 (scheduler / zeebe task-sync interval, ms)' },
   { name: 'PROCESSES_DIR', default: 'processes', description: '启动时部署的 BPMN 模型目录 (directory of *.bpmn deployed at start-up)' },
   { name: 'FORMS_DIR', default: 'forms', description: '表单目录，<formId>.form (directory of Camunda forms)' },
   { name: 'INBOX_DUE_SOON_HOURS', default: '48', description: '待办到期前多少小时标记为“即将到期” (hours before the due date a task is marked due soon)' },
