@@ -1,6 +1,7 @@
 /** Agency register (staff accounts, own-record edits) and expert pool (identities, supervisor-only edits, panels). */
 import { expect } from 'chai';
 import request from 'supertest';
+import { defineAuthModels } from '../../server/auth/models.ts';
 import { expertConflicts, recordPanelService } from '../../server/registry/index.ts';
 import { creditCodeCheckChar } from '../../server/registry/credit-code.ts';
 import { DEMO_AGENCY_CODE, DEMO_SUPPLIER_CODE } from '../../server/seed/registers.ts';
@@ -46,6 +47,13 @@ describe('agency register API', () => {
     expect(edit.body.status).to.equal('active');
     const status = await request(h.app).patch(`/api/agencies/${own.id}`).set(await auth('agency')).send({ version: edit.body.version, status: 'cancelled' });
     expect(status.status).to.equal(403);
+    // An agency cannot enrol another organisation's account as its staff.
+    const { Organisation, User } = defineAuthModels(h.tdb.db.sequelize);
+    const otherOrg = await Organisation.create({ name: '另一代理机构', kind: 'agency', creditCode: null });
+    const stranger = await User.create({ username: 'stranger', displayName: '外单位', passwordHash: 'x', roles: 'agency', organisationId: otherOrg.id });
+    const enrol = await request(h.app).patch(`/api/agencies/${own.id}`).set(await auth('agency')).send({ version: edit.body.version, staffUserIds: [...own.staff.map((x: { id: number }) => x.id), stranger.id] });
+    expect(enrol.status).to.equal(422);
+    expect(enrol.body.error.details[0].reason).to.contain('不属于本机构');
     const other = (await request(h.app).get(`/api/agencies?q=${encodeURIComponent('测试代理')}`).set(await auth('agency'))).body.items[0];
     expect((await request(h.app).patch(`/api/agencies/${other.id}`).set(await auth('agency')).send({ version: 1, contactName: '乙' })).status).to.equal(403);
   });

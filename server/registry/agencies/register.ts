@@ -50,6 +50,10 @@ async function checkStaff(ctx: Ctx, ids: number[]) {
     const u = users.find((x) => x.id === id);
     if (!u) return [{ path: `staffUserIds.${i}`, reason: `用户 ${id} 不存在 (no such user)` }];
     if (!u.roleList().includes('agency')) return [{ path: `staffUserIds.${i}`, reason: `用户 ${u.username} 不是代理机构账号 (user lacks the agency role)` }];
+    // An agency names only its own people; the bureau may attach anyone with the role.
+    if (!has(ctx.user, REGISTER_KEEPERS) && u.organisationId !== ownOrgId(ctx.user)) {
+      return [{ path: `staffUserIds.${i}`, reason: `用户 ${u.username} 不属于本机构 (user belongs to another organisation)` }];
+    }
     return [];
   });
   if (details.length) throw validationFailed('从业人员账号不正确 (invalid staff accounts)', details);
