@@ -280,3 +280,8 @@ export function createDocumentService(deps: DocumentDeps) {
 }
 
 export type DocumentService = ReturnType<typeof createDocumentService>;
+
+/** One-shot form of `createDocumentService(deps).generate(req)` for other components. */
+export function generateDocument(deps: DocumentDeps, req: GenerateRequest): Promise<GenerateResult> {
+  return createDocumentService(deps).generate(req);
+}
