@@ -18,7 +18,9 @@ const options: esbuild.BuildOptions = {
   outdir,
   bundle: true,
   format: 'esm',
-  splitting: false,
+  // Heavy pages are dynamic imports (web/lazy.tsx): their chunks load on first visit.
+  splitting: true,
+  chunkNames: 'assets/chunk-[name]-[hash]',
   target: ['es2022', 'chrome110', 'firefox110', 'safari16'],
   jsx: 'automatic',
   jsxImportSource: 'preact',

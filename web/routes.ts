@@ -5,16 +5,19 @@
 import type { ComponentType } from 'preact';
 import { CalendarPage } from './pages/calendar/CalendarPage.tsx';
 import * as reg from './pages/registers/defs.tsx';
-import { DocumentEditPage } from './pages/documents/DocumentEditPage.tsx';
-import { DocumentsPage } from './pages/documents/DocumentsPage.tsx';
-import { DocumentViewPage } from './pages/documents/DocumentViewPage.tsx';
 import { HomePage } from './pages/home.tsx';
-import { InboxPage } from './pages/inbox/InboxPage.tsx';
 import { LoginPage } from './pages/login.tsx';
-import { ChangeRequestPage } from './pages/modeler/ChangeRequestPage.tsx';
-import { DeploymentsPage } from './pages/modeler/DeploymentsPage.tsx';
-import { DiffPage } from './pages/modeler/DiffPage.tsx';
-import { EditorPage } from './pages/modeler/EditorPage.tsx';
+import { lazyPage } from './lazy.tsx';
+
+// Heavy pages (bpmn-js, form-js) load on first visit.
+const DocumentEditPage = lazyPage(() => import('./pages/documents/DocumentEditPage.tsx').then((m) => m.DocumentEditPage));
+const DocumentsPage = lazyPage(() => import('./pages/documents/DocumentsPage.tsx').then((m) => m.DocumentsPage));
+const DocumentViewPage = lazyPage(() => import('./pages/documents/DocumentViewPage.tsx').then((m) => m.DocumentViewPage));
+const InboxPage = lazyPage(() => import('./pages/inbox/InboxPage.tsx').then((m) => m.InboxPage));
+const ChangeRequestPage = lazyPage(() => import('./pages/modeler/ChangeRequestPage.tsx').then((m) => m.ChangeRequestPage));
+const DeploymentsPage = lazyPage(() => import('./pages/modeler/DeploymentsPage.tsx').then((m) => m.DeploymentsPage));
+const DiffPage = lazyPage(() => import('./pages/modeler/DiffPage.tsx').then((m) => m.DiffPage));
+const EditorPage = lazyPage(() => import('./pages/modeler/EditorPage.tsx').then((m) => m.EditorPage));
 
 export interface PageProps {
   params: Record<string, string>;

@@ -22,6 +22,7 @@ export default {
       notFound: '页面不存在',
       forbidden: '您无权访问此页面',
       loading: '加载中…',
+      pageLoad: '页面加载失败（系统可能已更新），请刷新页面。',
     },
     roles: {
       purchaser: '采购人经办', dept_approver: '主管部门审批', finance_section: '财政局政府采购股', supervisor: '监督检查',
@@ -52,6 +53,7 @@ export default {
       notFound: 'Page not found',
       forbidden: 'You may not open this page',
       loading: 'Loading…',
+      pageLoad: 'The page could not be loaded (the system may have been updated). Please reload.',
     },
     roles: {
       purchaser: 'Purchaser', dept_approver: 'Department approver', finance_section: 'Finance bureau procurement section',
