@@ -125,9 +125,10 @@ describe('approvers\' inbox (Chromium)', function () {
     const page = await e2e.newPage();
     await e2e.login(page, 'dept_approver');
     await page.goto(`${e2e.url}/#/inbox?q=${encodeURIComponent('医疗耗材')}`);
-    const first = page.locator('[data-testid=inbox-table] tbody tr').first();
-    await first.waitFor();
-    expect(await page.locator('[data-testid=inbox-table] tbody tr').count()).to.equal(2);
+    // Both applications listed (the table shows a "loading" row first).
+    const rows = page.locator('[data-testid=inbox-table] tbody tr', { hasText: '医疗耗材' });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inbox-table] tbody tr')].filter((r) => r.textContent!.includes('医疗耗材')).length === 2);
+    const first = rows.first();
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await first.click();
     await page.waitForSelector('[data-testid=task-view] .fjs-form');
@@ -143,7 +144,7 @@ describe('approvers\' inbox (Chromium)', function () {
     await page.waitForSelector('[data-testid=task-view] .fjs-form');
     // Same page: the marker survived.
     expect(await page.evaluate(() => (window as unknown as { marker: number }).marker)).to.equal(42);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=inbox-table] tbody tr').length === 1);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=inbox-table] tbody tr')].filter((r) => r.textContent!.includes('医疗耗材')).length === 1);
     await e2e.screenshot(page, 'inbox-task');
   });
 
