@@ -148,7 +148,7 @@ describe('approvers\' inbox (Chromium)', function () {
     await e2e.screenshot(page, 'inbox-task');
   });
 
-  it('finance_section sees the approved task arrive in its inbox, with the approval in the history', async () => {
+  it('finance_section sees the approved task arrive in its inbox, with the approval in the history; claims and unclaims it', async () => {
     const page = await e2e.newPage();
     await openInbox(page, 'finance_section');
     const row = page.locator('[data-testid=inbox-table] tbody tr', { hasText: projectName });
@@ -160,6 +160,13 @@ describe('approvers\' inbox (Chromium)', function () {
     const history = await page.locator('[data-testid=task-history]').textContent();
     expect(history).to.contain('主管部门审批');
     expect(history).to.contain('已电话联系采购人核实预算。');
+    // Claim, then give it back to the group.
+    await page.click('[data-testid=task-claim]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=task-assignee]')?.textContent === 'finance_section');
+    const claimed = await e2e.api('GET', `/api/tasks?scope=mine`, 'finance_section');
+    expect(claimed.body.items.map((x: { projectName: string }) => x.projectName)).to.include(projectName);
+    await page.click('[data-testid=task-unclaim]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=task-assignee]')?.textContent === '待签收');
     await page.waitForSelector('[data-testid=task-diagram] .djs-element.inbox-done[data-element-id=dept_approval]');
     await page.waitForSelector('[data-testid=task-diagram] .djs-element.inbox-current[data-element-id=finance_approval]');
     // English switch: the inbox speaks English too.
