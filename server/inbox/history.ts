@@ -69,15 +69,44 @@ export function summarize(form: Record<string, unknown> | null, variables: Recor
   return out;
 }
 
-export const pendingCompletions = new Map<string, SummaryItem[]>();
+/** What a completion submitted: the values (to show the completed form again) and their labelled summary. */
+export interface Submission {
+  summary: SummaryItem[];
+  values: Record<string, unknown>;
+}
+
+export const pendingCompletions = new Map<string, Submission>();
+
+/** The stored `data` of a completion record. */
+function parseSubmission(data: string | null): Submission {
+  try {
+    const parsed = JSON.parse(data ?? 'null') as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      const p = parsed as Partial<Submission>;
+      return { summary: Array.isArray(p.summary) ? p.summary : [], values: p.values && typeof p.values === 'object' ? p.values : {} };
+    }
+  } catch {
+    /* unreadable: nothing to show */
+  }
+  return { summary: [], values: {} };
+}
+
+/** The values submitted when this task was completed through the inbox, or null. */
+export async function submittedValues(sequelize: Sequelize, taskId: string): Promise<Record<string, unknown> | null> {
+  const [row] = await sequelize.query<{ data: string | null }>(
+    `SELECT data FROM inbox_comments WHERE task_id = :taskId AND kind = 'completion' ORDER BY id DESC LIMIT 1`,
+    { replacements: { taskId }, type: QueryTypes.SELECT },
+  );
+  return row ? parseSubmission(row.data).values : null;
+}
 
 export function completionListener(sequelize: Sequelize): ChangeListener {
   return async (change, tx: Transaction) => {
     if (change.kind !== 'task.completed' || !change.instanceId) return;
-    const summary = pendingCompletions.get(change.objectId);
-    if (!summary) return; // completed outside the inbox API (e.g. by the engine on cancel): nothing submitted
+    const submission = pendingCompletions.get(change.objectId);
+    if (!submission) return; // completed outside the inbox API (e.g. by the engine on cancel): nothing submitted
     pendingCompletions.delete(change.objectId);
-    await insertCompletion(sequelize, change.instanceId, change.objectId, String(change.data.elementId ?? ''), change.actor ?? '', summary, change.at, tx);
+    await insertCompletion(sequelize, change.instanceId, change.objectId, String(change.data.elementId ?? ''), change.actor ?? '', submission, change.at, tx);
   };
 }
 
@@ -95,9 +124,9 @@ async function insertRecord(
 }
 
 export function insertCompletion(
-  sequelize: Sequelize, instanceId: string, taskId: string, elementId: string, author: string, summary: SummaryItem[], at: Date, tx?: Transaction,
+  sequelize: Sequelize, instanceId: string, taskId: string, elementId: string, author: string, submission: Submission, at: Date, tx?: Transaction,
 ): Promise<void> {
-  return insertRecord(sequelize, { instanceId, taskId, elementId, kind: 'completion', author, text: null, data: JSON.stringify(summary), at }, tx);
+  return insertRecord(sequelize, { instanceId, taskId, elementId, kind: 'completion', author, text: null, data: JSON.stringify(submission), at }, tx);
 }
 
 export function addComment(
@@ -149,14 +178,7 @@ export async function instanceHistory(sequelize: Sequelize, view: InstanceView):
   }
   const names = new Map(view.history.map((h) => [h.elementId, h.name]));
   for (const r of rows) {
-    let summary: SummaryItem[] = [];
-    if (r.kind === 'completion' && r.data) {
-      try {
-        summary = JSON.parse(r.data) as SummaryItem[];
-      } catch {
-        summary = [];
-      }
-    }
+    const summary = r.kind === 'completion' ? parseSubmission(r.data).summary : [];
     const at = new Date(r.created_at).toISOString();
     if (r.kind === 'completion') {
       // Shown on the step's own completion entry when it is there.

@@ -14,7 +14,7 @@ import { assertOpen, claimedByOther, loadTaskFor } from './access.ts';
 import { assertFormVariables } from './form-fields.ts';
 import { validateSubmission } from './form-validation.ts';
 import { readForm } from './forms.ts';
-import { completionListener, insertCompletion, pendingCompletions, summarize } from './history.ts';
+import { completionListener, insertCompletion, pendingCompletions, submittedValues, summarize } from './history.ts';
 import { registerHistoryRoutes } from './history-routes.ts';
 import { parseHeaders, presentTask } from './present.ts';
 import { loadProjects, projectIndexListener, type ProjectData } from './project-index.ts';
@@ -101,7 +101,9 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
         engine.getInstance(task.instanceId),
         readForm(deps.config.formsDir, task.formId, deps.logger),
       ]);
-      return { ...(await presentOne(task)), headers: parseHeaders(task), variables: instance?.variables ?? {}, form };
+      // A completed task shows what was submitted then (the instance's variables may have moved on).
+      const submitted = task.state === 'completed' ? await submittedValues(sequelize, task.id) : null;
+      return { ...(await presentOne(task)), headers: parseHeaders(task), variables: instance?.variables ?? {}, form, submitted };
     },
   );
 
@@ -197,13 +199,13 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       }
       // The completion's record (decision and opinion as the form labels them) is written by the listener in
       // the engine's transaction.
-      const summary = summarize(form, variables);
-      pendingCompletions.set(task.id, summary);
+      const submission = { summary: summarize(form, variables), values: variables };
+      pendingCompletions.set(task.id, submission);
       try {
         await engine.completeUserTask({ taskId: task.id, variables, actor: user.username });
         if (pendingCompletions.has(task.id)) {
           // The adapter did not report the completion in its transaction (Zeebe reports it later).
-          await insertCompletion(sequelize, task.instanceId, task.id, task.elementId, user.username, summary, clock.now());
+          await insertCompletion(sequelize, task.instanceId, task.id, task.elementId, user.username, submission, clock.now());
         }
       } catch (err) {
         // Give back an implicit claim when the completion was refused, so the task stays free for the group.

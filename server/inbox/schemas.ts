@@ -80,6 +80,8 @@ export const taskDetailSchema = taskItemSchema.extend({
   headers: z.record(z.string(), z.string()),
   variables: z.record(z.string(), z.unknown()),
   form: z.record(z.string(), z.unknown()).nullable(),
+  /** For a task completed through the inbox: the values submitted then; otherwise null. */
+  submitted: z.record(z.string(), z.unknown()).nullable(),
 });
 
 export const commentBody = z

@@ -137,6 +137,11 @@ describe('API inbox on procurement.bpmn: validation, return, history, comments, 
     const revise = await openTask(instanceId, 'revise_or_withdraw');
     expect(revise.assignee).to.equal('purchaser');
     expect((await engine.getInstance(instanceId))!.variables).to.include({ deptDecision: 'return', deptComment: '预算金额与批复不一致，请核对后重新提交' });
+    // Reopened later, the completed task shows the submission; an open task has none.
+    const done = await request(app).get(`/api/tasks/${deptTaskId}`).set('Authorization', await auth('dept_approver')).expect(200);
+    expect(done.body.submitted).to.deep.equal({ decision: 'return', comment: '预算金额与批复不一致，请核对后重新提交' });
+    const openOne = await request(app).get(`/api/tasks/${revise.id}`).set('Authorization', await auth('purchaser')).expect(200);
+    expect(openOne.body.submitted).to.equal(null);
   });
 
   it('history: steps with who and when, the decision and opinion as the form labels them, and comments', async () => {

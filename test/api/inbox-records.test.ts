@@ -58,10 +58,16 @@ for (const reports of [true, false]) {
       );
       expect(rows).to.have.length(1);
       expect(rows[0]).to.include({ kind: 'completion', author: 'dept_approver' });
-      expect(JSON.parse(rows[0]!.data)).to.deep.equal([
-        { key: 'decision', label: '审批结论', value: '退回' },
-        { key: 'comment', label: '审批意见', value: '请补充' },
-      ]);
+      expect(JSON.parse(rows[0]!.data)).to.deep.equal({
+        summary: [
+          { key: 'decision', label: '审批结论', value: '退回' },
+          { key: 'comment', label: '审批意见', value: '请补充' },
+        ],
+        values: { decision: 'return', comment: '请补充' },
+      });
+      // The completed task shows what was submitted.
+      const detail = await request(s.app).get(`/api/tasks/${task.id}`).set('Authorization', `Bearer ${dept}`).expect(200);
+      expect(detail.body.submitted).to.deep.equal({ decision: 'return', comment: '请补充' });
     });
   });
 }

@@ -104,6 +104,13 @@ describe('approvers\' inbox (Chromium)', function () {
     await page.waitForSelector('[data-testid=inbox-all-done]');
     const view = await e2e.api('GET', `/api/instances/${instanceId}`, 'dept_approver');
     expect(view.body.variables).to.include({ deptDecision: 'approve', deptComment: '同意，按公开招标程序组织采购。' });
+    // 我已办: the completed task shows what was submitted, read-only.
+    await page.click('[data-testid=inbox-tab-completed]');
+    await page.locator('[data-testid=inbox-table] tbody tr', { hasText: projectName }).click();
+    await page.waitForSelector('[data-testid=task-view] .fjs-form');
+    await page.waitForFunction(() => (document.querySelector('.fjs-form-field-textarea textarea') as HTMLTextAreaElement | null)?.value === '同意，按公开招标程序组织采购。');
+    expect(await page.locator('.fjs-form-field-textarea textarea').isEditable()).to.equal(false);
+    expect(await page.locator('[data-testid=task-submit]').count()).to.equal(0);
   });
 
   it('after a completion the next task comes up without a page reload', async () => {

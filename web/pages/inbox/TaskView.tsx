@@ -65,7 +65,8 @@ export function TaskView({ taskId, onCompleted, onChanged }: { taskId: string; o
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   // Stable inputs for the form: rebuilding it would drop what the user typed.
-  const formData = useMemo(() => task?.variables ?? {}, [task?.id, task?.state, task?.assignee]);
+  // A completed task shows what was submitted then over the instance's current variables.
+  const formData = useMemo(() => ({ ...(task?.variables ?? {}), ...(task?.submitted ?? {}) }), [task?.id, task?.state, task?.assignee]);
   const formSchema = useMemo(() => task?.form ?? null, [task?.id]);
 
   if (detail.error) return <ErrorBox error={detail.error} />;

@@ -40,6 +40,7 @@ export interface TaskDetail extends TaskItem {
   headers: Record<string, string>;
   variables: Record<string, unknown>;
   form: Record<string, unknown> | null;
+  submitted: Record<string, unknown> | null;
 }
 
 export interface HistoryItem {
