@@ -182,4 +182,19 @@ describe('approvers\' inbox (Chromium)', function () {
     expect(await page.locator('[data-testid=inbox-tab-completed]').textContent()).to.equal('Completed by me');
     await e2e.screenshot(page, 'inbox-finance');
   });
+
+  it('a purchaser starts an application from the inbox and gets its form (empty submission refused)', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'purchaser');
+    await page.goto(`${e2e.url}/#/inbox`);
+    await page.click('[data-testid=inbox-start-application]');
+    await page.waitForSelector('[data-testid=task-view] .fjs-form');
+    expect(await page.locator('[data-testid=task-title]').textContent()).to.equal('填报采购申请');
+    expect(page.url()).to.contain('tab=mine');
+    await page.click('[data-testid=task-submit]');
+    await page.waitForSelector('.fjs-form-field-error');
+    expect((await page.locator('.fjs-form-field-error').allTextContents()).filter((x) => x.includes('必填项')).length).to.be.at.least(5);
+    const mine = await e2e.api('GET', '/api/tasks?scope=mine&elementId=fill_application', 'purchaser');
+    expect(mine.body.items.some((x: { state: string }) => x.state === 'created')).to.equal(true);
+  });
 });

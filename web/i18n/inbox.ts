@@ -2,6 +2,7 @@
 export default {
   'zh-CN': {
     nav: { inbox: '待办任务' },
+    startApplication: '发起采购申请',
     tabs: { all: '全部待办', mine: '我签收的', groups: '待签收（组任务）', completed: '我已办' },
     filters: {
       q: '搜索任务名称、项目名称或编号',
@@ -73,6 +74,7 @@ export default {
   },
   en: {
     nav: { inbox: 'Tasks' },
+    startApplication: 'New procurement application',
     tabs: { all: 'All open', mine: 'Claimed by me', groups: 'To claim (my groups)', completed: 'Completed by me' },
     filters: {
       q: 'Search task, project name or number',

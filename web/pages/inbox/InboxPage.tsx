@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { navigate } from '../../router.ts';
+import { hasRole } from '../../session.ts';
 import type { PageProps } from '../../routes.ts';
 import { DataTable, type Column } from '../../ui/DataTable.tsx';
 import { ErrorBox } from '../../ui/ErrorBox.tsx';
@@ -22,6 +23,8 @@ import './inbox.css';
 const TABS = ['all', 'mine', 'groups', 'completed'] as const;
 const FILTER_KEYS = ['q', 'process', 'elementId', 'project', 'dueAfter', 'dueBefore', 'dueState', 'sort', 'order'] as const;
 const PAGE_SIZE = 20;
+/** The process a purchaser starts from the inbox (政府采购项目申报审批, processes/procurement.bpmn). */
+const APPLICATION_PROCESS = 'procurement';
 
 type Params = Record<string, string>;
 
@@ -72,6 +75,20 @@ export function InboxPage({ query }: PageProps) {
     }
     setDraft({});
     navigate('/inbox', next);
+  }
+
+  const [startError, setStartError] = useState<unknown>(null);
+  async function startApplication() {
+    try {
+      const started = await api<{ instanceId: string }>('POST', `/api/processes/${APPLICATION_PROCESS}/instances`, { body: {} });
+      // The first task (填报采购申请) is assigned to the starter.
+      const mine = await api<TaskPage>('GET', '/api/tasks', { query: { scope: 'mine', pageSize: 100, sort: 'created', order: 'desc' } });
+      const first = mine.items.find((x) => x.instanceId === started.instanceId);
+      setStartError(null);
+      navigate('/inbox', { tab: 'mine', task: first?.id });
+    } catch (err) {
+      setStartError(err);
+    }
   }
 
   async function afterCompletion(done: TaskItem) {
@@ -125,7 +142,13 @@ export function InboxPage({ query }: PageProps) {
 
   return (
     <section class="inbox" data-testid="inbox">
-      <h1>{t('nav.inbox')}</h1>
+      <div class="inbox-title">
+        <h1>{t('nav.inbox')}</h1>
+        {hasRole('purchaser') && (
+          <button type="button" class="primary" onClick={startApplication} data-testid="inbox-start-application">{t('startApplication')}</button>
+        )}
+      </div>
+      <ErrorBox error={startError} />
       <nav class="inbox-tabs" role="tablist">
         {TABS.map((k) => (
           <a
