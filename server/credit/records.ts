@@ -5,12 +5,12 @@
  * prolonged ban is entered by changing the existing record's end date.
  * Access: staff read all; a supplier reads only records about itself (and their evidence); the finance bureau enters them.
  */
-import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, Sequelize as S, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
 import type { Database } from '../db.ts';
 import { conflict, validationFailed } from '../errors.ts';
-import { onlySupplier, ownOrgId, REGISTER_KEEPERS, STAFF } from '../registry/access.ts';
+import { EXPERT_IDENTITY, has, onlySupplier, ownOrgId, REGISTER_KEEPERS, STAFF } from '../registry/access.ts';
 import { dateString, iso, nonEmpty } from '../registry/common.ts';
 import { cell } from '../registry/csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../registry/crud.ts';
@@ -68,6 +68,11 @@ export type CreditRecordOut = z.output<typeof creditRecordSchema>;
 
 export const inForceOn = (r: { validFrom: unknown; validTo: unknown }, date: string) =>
   (r.validFrom as string) <= date && (r.validTo === null || r.validTo === undefined || (r.validTo as string) >= date);
+
+/** Shown instead of an expert's name to callers who may not know who the experts are (only supervisor and agencies may). */
+export const EXPERT_NAME_HIDDEN = '评审专家（身份不公开）';
+/** Whether the caller may see who the subject of this record is: an expert's identity only to the supervisor and agencies. */
+export const subjectVisible = (user: AuthUser, row: { subjectKind?: unknown }) => row.subjectKind !== 'expert' || has(user, EXPERT_IDENTITY);
 
 export function presentCreditRecord(row: Plain, today: string): CreditRecordOut {
   const ev = row.evidence as Plain | null | undefined;
@@ -142,7 +147,12 @@ export const creditRecordRegister: RegisterDef = {
   }),
   access: { read: [...STAFF, 'supplier'], create: REGISTER_KEEPERS, update: REGISTER_KEEPERS, import: REGISTER_KEEPERS, export: [...REGISTER_KEEPERS, 'auditor'] },
   accessNote: '工作人员可查看全部；供应商只能查看关于本单位的记录及其证据；财政部门（采购股、监督）录入成员单位提供的记录。',
-  searchColumns: () => ['subject_name', 'subject_code', 'reason', 'decision_no'],
+  // Callers who may not know experts' identities find records by subject name only where the subject is not an expert.
+  searchColumns: (user) => (has(user, EXPERT_IDENTITY) ? ['subject_name', 'subject_code', 'reason', 'decision_no'] : ['subject_code', 'reason', 'decision_no']),
+  searchExtra: (word, user) =>
+    has(user, EXPERT_IDENTITY)
+      ? []
+      : [{ [Op.and]: [{ subjectKind: { [Op.ne]: 'expert' } }, S.where(S.fn('INSTR', S.fn('LOWER', S.col('subject_name')), word.toLowerCase()), Op.gt, 0)] }],
   order: [['validFrom', 'DESC'], ['id', 'DESC']],
   async scope(user, db) {
     if (!onlySupplier(user)) return null;
@@ -161,7 +171,10 @@ export const creditRecordRegister: RegisterDef = {
     });
     for (const r of rows) r.evidence = evs.find((e) => e.get('recordId') === r.id)?.get({ plain: true }) ?? null;
   },
-  present: (row, _user, today) => presentCreditRecord(row, today),
+  present: (row, user, today) => {
+    const out = presentCreditRecord(row, today);
+    return subjectVisible(user, row) ? out : { ...out, subjectName: EXPERT_NAME_HIDDEN };
+  },
   async prepareCreate(ctx, input: z.output<typeof createSchema>) {
     const subjectCode = input.subjectKind === 'expert' ? input.subjectCode : normaliseCreditCode(input.subjectCode);
     await assertSubject(ctx, input.subjectKind, subjectCode);

@@ -14,7 +14,7 @@ import { creditCodeSchema, dateString, pageQuery, pageSchema } from '../registry
 import { registerCrudRoutes } from '../registry/crud.ts';
 import { checkCredit, creditCheckSchema, presentCheck, recordSnapshot, recordsInForce } from './check.ts';
 import { creditModels } from './models.ts';
-import { creditRecordRegister, evidenceMeta, ownCreditCode } from './records.ts';
+import { creditRecordRegister, evidenceMeta, ownCreditCode, subjectVisible } from './records.ts';
 import { sourceUnits } from './source-units.ts';
 import type { Role } from '../auth/roles.ts';
 
@@ -38,6 +38,8 @@ export function registerCreditRoutes(api: Api, deps: { db: Database; clock: Cloc
     const row = await models().CreditRecord.findByPk(id);
     if (!row) throw notFound('信用记录 (credit record)', String(id));
     if (!(await creditRecordRegister.canRead(user, row.get({ plain: true }), db))) throw forbidden('无权查看该信用记录 (not allowed to read this record)');
+    // An expert's decision document names the expert: only those who may know experts' identities download it.
+    if (!subjectVisible(user, row.get({ plain: true }))) throw forbidden('评审专家的身份仅监督和代理机构可见，不能下载该证据 (expert identities: supervisor and agencies only)');
     return row;
   }
 

@@ -53,7 +53,8 @@ export interface RegisterDef {
   accessNote: string;
   /** Columns text search looks in, for this caller (never columns the caller may not see). */
   searchColumns(user: AuthUser): string[];
-  searchExtra?(word: string): WhereOptions[];
+  /** More conditions a search word may meet (e.g. a category name); `user` so they never reach data the caller may not see. */
+  searchExtra?(word: string, user: AuthUser): WhereOptions[];
   order: [string, 'ASC' | 'DESC'][];
   /** Rows the caller may list (null: all), or throws 403. */
   scope(user: AuthUser, db: Database): Promise<WhereOptions | null> | WhereOptions | null;
@@ -142,7 +143,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
     },
     async ({ query, user }) => {
       const q = query as z.output<typeof pageQuery> & Plain;
-      const where = andWhere(await def.scope(user, db), textWhere(q.q, def.searchColumns(user), def.searchExtra), def.filterWhere?.(q));
+      const where = andWhere(await def.scope(user, db), textWhere(q.q, def.searchColumns(user), (w) => def.searchExtra?.(w, user) ?? []), def.filterWhere?.(q));
       const { rows, count } = await Model().findAndCountAll({ where, order: def.order, offset: q.offset, limit: q.limit });
       return { items: await presentAll(rows, user), total: count, offset: q.offset, limit: q.limit };
     },
@@ -157,7 +158,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
       response: { description: 'CSV 文件', schema: z.string(), contentType: 'text/csv' },
     },
     async ({ query: q, user, res }) => {
-      const where = andWhere(await def.scope(user, db), textWhere(q.q, def.searchColumns(user), def.searchExtra));
+      const where = andWhere(await def.scope(user, db), textWhere(q.q, def.searchColumns(user), (w) => def.searchExtra?.(w, user) ?? []));
       const rows = await Model().findAll({ where, order: [['id', 'ASC']], limit: 50_000 });
       const d = today();
       // Export what the caller may see: the presented record, so masking rules apply to files too.
