@@ -43,6 +43,15 @@ export function parseCsv(text: unknown, columns: CsvColumn<unknown>[]): CsvRow[]
     throw validationFailed('CSV 文件为空 (empty CSV file)', [{ path: 'file', reason: '需要表头和至少一行数据 (header and at least one row required)' }]);
   }
   if (text.includes('\u0000')) throw validationFailed('CSV 含 NUL 字符 (CSV contains a NUL character)', [{ path: 'file', reason: '不是文本文件 (not a text file)' }]);
+  // Bytes that are not UTF-8 (typically a GBK file from Excel sent without a charset) decode to U+FFFD: importing
+  // them would store garbled names, so refuse and name the first such row.
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    throw validationFailed('CSV 不是 UTF-8 编码，请在 Excel 中另存为「CSV UTF-8（逗号分隔）」(CSV is not UTF-8)', [
+      { path: `rows.${line}`, reason: `第 ${line} 行含有无法按 UTF-8 读取的字节 (row ${line} has bytes that are not UTF-8)` },
+    ]);
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false }) as never;
