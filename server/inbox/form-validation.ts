@@ -118,17 +118,36 @@ function toNumber(v: unknown): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function decimals(text: string): number {
-  const m = /\.(\d+)$/.exec(text.replace(/e[+-]?\d+$/i, ''));
-  return m ? m[1]!.length : 0;
+/** A JSON number's text split exactly: digits and a power of ten (1.5e-7 → 15 × 10^-8), or null when not numeric. */
+function decimalParts(text: string): { digits: bigint; exp: number } | null {
+  const m = /^(-?)(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?$/i.exec(text.trim());
+  if (!m) return null;
+  const frac = m[3] ?? '';
+  const digits = BigInt(`${m[1]}${m[2]}${frac}`);
+  return { digits, exp: Number(m[4] ?? 0) - frac.length };
 }
 
-/** Scaled integer arithmetic for increment checks (form-js uses big.js; floats would reject 0.30 for 0.1). */
+/** Digits after the decimal point of the exact value (exponent notation included: 1e-7 has 7, 1.5e21 none). */
+function decimals(text: string): number {
+  const p = decimalParts(text);
+  if (!p || p.digits === 0n) return 0;
+  let { digits, exp } = p;
+  while (exp < 0 && digits % 10n === 0n) (digits /= 10n), exp++;
+  return Math.max(0, -exp);
+}
+
+/**
+ * Exact decimal arithmetic for increment checks (form-js uses big.js; floats would reject 0.30 for 0.1, and
+ * scaling a huge value as a float overflows to Infinity).
+ */
 function isMultipleOf(value: string, increment: string): boolean {
-  const scale = Math.max(decimals(value), decimals(increment));
-  const v = BigInt(Math.round(Number(value) * 10 ** scale));
-  const inc = BigInt(Math.round(Number(increment) * 10 ** scale));
-  return inc === 0n || v % inc === 0n;
+  const v = decimalParts(value);
+  const inc = decimalParts(increment);
+  if (!v || !inc) return false;
+  if (inc.digits === 0n) return true;
+  const exp = Math.min(v.exp, inc.exp);
+  const scaled = (p: { digits: bigint; exp: number }) => p.digits * 10n ** BigInt(p.exp - exp);
+  return scaled(v) % scaled(inc) === 0n;
 }
 
 function options(c: FormComponent, data: Record<string, unknown>): unknown[] | null {
