@@ -4,9 +4,9 @@
  * A4 HTML page with the print CSS inlined so the stored HTML stands alone, and hash the result.
  */
 import crypto from 'node:crypto';
-import { TimeLimits } from '../calendar/time-limits.ts';
+import { TimeLimitNotFound, TimeLimits } from '../calendar/time-limits.ts';
 import { WorkingDayCalendar } from '../calendar/working-days.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, notFound, type ErrorDetail } from '../errors.ts';
 import { catalogue, type LoadedTemplate } from './catalogue.ts';
 import type { DocumentMeta, RenderPrivateData } from './helpers.ts';
 import { collectErrors } from './validate.ts';
@@ -57,6 +57,32 @@ export function documentNoFor(projectNumber: unknown, t: LoadedTemplate): string
   return typeof projectNumber === 'string' && projectNumber ? `${projectNumber}-${t.no}` : `FCWS-${t.no}`;
 }
 
+/** Paths ("a.b[0].c") of the string values in `data` that `message` quotes: the fields a helper refused. */
+function pathsQuotedIn(data: unknown, message: string, at = ''): string[] {
+  if (typeof data === 'string') return data.length >= 4 && message.includes(data) ? [at || '(root)'] : [];
+  if (Array.isArray(data)) return data.flatMap((v, i) => pathsQuotedIn(v, message, `${at}[${i}]`));
+  if (data && typeof data === 'object') {
+    return Object.entries(data).flatMap(([k, v]) => pathsQuotedIn(v, message, at ? `${at}.${k}` : k));
+  }
+  return [];
+}
+
+/**
+ * Runs the template. A helper refuses a value the schema lets through (an instant before 1991, a date outside the
+ * working-day calendar, an anchor date with no legal time limits in force): that is the caller's data, so a 422
+ * naming the field, not a 500.
+ */
+function renderBody(t: LoadedTemplate, data: unknown, privateData: RenderPrivateData): string {
+  try {
+    return t.render(data, { data: privateData });
+  } catch (err) {
+    if (!(err instanceof RangeError || err instanceof TimeLimitNotFound)) throw err;
+    const paths = pathsQuotedIn(data, err.message);
+    const details: ErrorDetail[] = (paths.length ? paths : ['(root)']).map((path) => ({ path, reason: `无法用于文书：${err.message} (cannot be rendered)` }));
+    throw new AppError(422, 'DOCUMENT_DATA_INVALID', `文书数据有 ${details.length} 处问题，未生成文书 (the data has ${details.length} problem(s); nothing was rendered)`, details);
+  }
+}
+
 /** Validates and renders; throws 404 for an unknown template and 422 (DOCUMENT_DATA_INVALID) for bad data. */
 export function renderDocument(templateId: string, data: unknown, opts: RenderOptions = {}): RenderedDocument {
   const t = loadTemplate(templateId);
@@ -76,7 +102,7 @@ export function renderDocument(templateId: string, data: unknown, opts: RenderOp
     limits: opts.limits ?? (defaultLimits ??= new TimeLimits()),
     meta,
   };
-  const body = t.render(data, { data: privateData });
+  const body = renderBody(t, data, privateData);
   const html =
     '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n' +
     `<meta name="generator" content="fucheng-eproc ${t.id}@${t.version.slice(0, 12)}">\n` +
