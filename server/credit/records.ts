@@ -93,8 +93,9 @@ export async function ownCreditCode(user: AuthUser, sequelize: Sequelize, tx?: T
 }
 
 /** Refuses a record overlapping another of the same subject, kind and source unit (409 naming it). */
-async function assertNoOverlap(ctx: Ctx, v: { subjectCode: string; kind: string; sourceUnit: string; validFrom: string; validTo: string | null }, selfId?: number) {
-  const { CreditRecord } = creditModels(sequelizeOf(ctx.tx));
+async function assertNoOverlap(ctx: Ctx, v: { subjectCode: string; kind: string; sourceUnit: string; validFrom: string; validTo: string | null }, selfId?: number, lock = false) {
+  const sequelize = sequelizeOf(ctx.tx);
+  const { CreditRecord } = creditModels(sequelize);
   const where: WhereOptions = {
     subjectCode: v.subjectCode,
     kind: v.kind,
@@ -103,7 +104,7 @@ async function assertNoOverlap(ctx: Ctx, v: { subjectCode: string; kind: string;
     ...(v.validTo ? { validFrom: { [Op.lte]: v.validTo } } : {}),
     [Op.or]: [{ validTo: null }, { validTo: { [Op.gte]: v.validFrom } }],
   };
-  const other = await CreditRecord.findOne({ where, transaction: ctx.tx });
+  const other = await CreditRecord.findOne({ where, transaction: ctx.tx, lock: lock && sequelize.getDialect() !== 'sqlite' ? ctx.tx.LOCK.UPDATE : undefined });
   if (other) {
     const range = `${other.get('validFrom')} 至 ${other.get('validTo') ?? '长期'}`;
     const reason = `与同一来源单位的同类记录 ${other.get('id')}（${range}）有效期重叠 (overlaps record ${other.get('id')} of the same kind and source)`;
@@ -192,6 +193,11 @@ export const creditRecordRegister: RegisterDef = {
     }
     await assertNoOverlap(ctx, merged, row.id as number);
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  },
+  // Checked again after the write with a locking read: on MariaDB (READ COMMITTED) two parallel requests both pass the
+  // first check; the locking read waits for the other's uncommitted row (or deadlocks and is retried), so one is refused.
+  async afterWrite(ctx, row) {
+    await assertNoOverlap(ctx, row as never, row.id as number, true);
   },
   // Records have no natural key: every imported row is a new record (overlaps with existing ones are refused).
   naturalKey: () => null,

@@ -69,6 +69,11 @@ export interface RegisterDef {
   prepareCreate(ctx: Ctx, input: any): Promise<Plain>;
   /** Checks and the changed column values; `row` is the current record. */
   prepareUpdate(ctx: Ctx, row: Plain, patch: any): Promise<Plain>;
+  /**
+   * Checks run again after the row is written, in the same transaction (throws AppError): a rule spanning several
+   * rows that no unique index enforces (e.g. overlapping credit periods) holds even when requests run in parallel.
+   */
+  afterWrite?(ctx: Ctx, row: Plain): Promise<void>;
   /** The natural key an import matches existing records on (null: import always creates). */
   naturalKey(values: Plain): WhereOptions | null;
   csv: { columns: CsvColumn<Plain>[]; fromRow(values: Record<string, string>): unknown; filename: string };
@@ -105,6 +110,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
       { ...values, version: 1, createdAt: ctx.now, updatedAt: ctx.now, updatedBy: ctx.user.username },
       { transaction: ctx.tx },
     );
+    await def.afterWrite?.(ctx, plainOf(row));
     await saveVersion(ctx.models, ctx.tx, def.register, row, action, ctx.user.username, ctx.now);
     return row;
   }
@@ -117,6 +123,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
     if (!changed && action === 'import') return null;
     row.set({ ...values, version: (row.get('version') as number) + 1, updatedAt: ctx.now, updatedBy: ctx.user.username });
     await row.save({ transaction: ctx.tx });
+    await def.afterWrite?.(ctx, plainOf(row));
     await saveVersion(ctx.models, ctx.tx, def.register, row, action, ctx.user.username, ctx.now);
     return row;
   }
@@ -218,7 +225,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
         // Any bad row: throw, so the transaction rolls back every row already written.
         errors.throwIfAny();
         return { created, updated, unchanged, rows: parsed.length };
-      });
+      }).catch(uniqueToConflict); // another import wrote the same record meanwhile (MariaDB runs them in parallel)
     },
   );
 
