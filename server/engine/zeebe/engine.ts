@@ -382,6 +382,8 @@ export class ZeebeEngine implements Engine {
     const task = await this.m.Task.findByPk(req.taskId);
     if (!task) throw notFound('任务 (task)', req.taskId);
     if (task.state !== 'created') throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
+    // Marked before the call: a sync pass running meanwhile must leave this task to us.
+    this.sync.wroteLocally(task.id);
     try {
       await this.rest.completeUserTask(task.id, variables);
     } catch (err) {
@@ -390,8 +392,13 @@ export class ZeebeEngine implements Engine {
       throw err;
     }
     this.sync.wroteLocally(task.id);
-    const n = await this.sync.close(task.id, 'completed', req.actor, this.opts.clock.now());
-    if (n !== 1) throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
+    const now = this.opts.clock.now();
+    const n = await this.sync.close(task.id, 'completed', req.actor, now);
+    if (n === 1) return;
+    // Camunda accepted this completion, so it is ours even when a sync pass that had already looked the task up
+    // closed the projection first (from Camunda's COMPLETED state): record who did it rather than report a 409.
+    const [fixed] = await this.m.Task.update({ completedBy: req.actor, assignee: req.actor }, { where: { id: task.id, state: 'completed' } });
+    if (fixed !== 1) throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
   }
 
   async assignUserTask(req: AssignTaskRequest): Promise<void> {
