@@ -150,6 +150,16 @@ export function createChangeRequestService(deps: ChangeRequestDeps) {
     if (cr.status === 'deployed') return { deploymentId: cr.deploymentId };
     if (cr.status !== 'pending') throw conflict(`变更 ${cr.id} 状态为 ${cr.status}，不能部署`, 'CHANGE_NOT_PENDING');
     const d = await decision(job);
+    if (d.decidedBy && d.decidedBy === cr.requestedBy) {
+      // An account holding both process_admin and supervisor must not approve its own change: it is returned, and
+      // the requester may submit it again for another supervisor to decide.
+      const reason = `不得审批本人提交的变更，已退回 (a change cannot be approved by its requester ${cr.requestedBy})`;
+      await ChangeRequest.update(
+        { status: 'rejected', decidedBy: d.decidedBy, decidedAt: clock.now(), decisionComment: `${reason}${d.decisionComment ? `；${d.decisionComment}` : ''}`.slice(0, 1000) },
+        { where: { id: cr.id, status: 'pending' } },
+      );
+      return { deploymentId: null, selfApprovalRefused: true };
+    }
     const comment = `${cr.comment}（${d.decidedBy ?? '监督'} 审批通过）`.slice(0, 1000);
     // Linted when requested; the engine checks workers and forms again on deploy.
     const warnings: never[] = [];
