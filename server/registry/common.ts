@@ -4,10 +4,12 @@
  */
 import { Op, Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import { AppError, conflict } from '../errors.ts';
+import { AppError, conflict, validationFailed } from '../errors.ts';
 import { isDateString } from '../calendar/working-days.ts';
-import type { RegistryModels, Row } from './models.ts';
+import { sequelizeOf, type RegistryModels, type Row } from './models.ts';
 import { creditCodeProblem, normaliseCreditCode } from './credit-code.ts';
+import { defineAuthModels } from '../auth/models.ts';
+import type { OrganisationKind } from '../auth/roles.ts';
 
 export const pageQuery = z.object({
   q: z.string().trim().max(100).optional(),
@@ -112,4 +114,22 @@ export async function listVersions(models: RegistryModels, register: RegisterNam
     changedAt: iso(r.get('changedAt')),
     data: r.get('data') as Record<string, unknown>,
   }));
+}
+
+/**
+ * A register record linked to a user organisation (the "own record" rule): the organisation must exist, be of the
+ * register's kind and, when it carries a credit code, carry the record's own — otherwise that organisation's users
+ * would read (and edit) another party's record, bank account included.
+ */
+export async function checkOrganisationLink(tx: Transaction, organisationId: number, kind: OrganisationKind, creditCode: string): Promise<void> {
+  const { Organisation } = defineAuthModels(sequelizeOf(tx));
+  const org = await Organisation.findByPk(organisationId, { transaction: tx });
+  const reason = !org
+    ? `单位 ${organisationId} 不存在 (no such organisation)`
+    : org.kind !== kind
+      ? `单位「${org.name}」不是${kind === 'supplier' ? '供应商' : '代理机构'}单位 (organisation is not of kind ${kind})`
+      : org.creditCode && org.creditCode !== creditCode
+        ? `单位「${org.name}」的统一社会信用代码是 ${org.creditCode}，与本记录的 ${creditCode} 不同 (organisation has another credit code)`
+        : null;
+  if (reason) throw validationFailed(`关联单位不正确 (wrong organisation link)`, [{ path: 'organisationId', reason }]);
 }

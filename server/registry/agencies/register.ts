@@ -11,7 +11,7 @@ import { defineAuthModels } from '../../auth/models.ts';
 import type { AuthUser } from '../../auth/types.ts';
 import { conflict, forbidden, validationFailed } from '../../errors.ts';
 import { has, ownOrgId, REGISTER_KEEPERS } from '../access.ts';
-import { creditCodeSchema, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
+import { checkOrganisationLink, creditCodeSchema, iso, nonEmpty, phoneSchema, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -112,6 +112,7 @@ export const agencyRegister: RegisterDef = {
   },
   async prepareCreate(ctx, input: z.output<typeof createSchema>) {
     await checkStaff(ctx, input.staffUserIds);
+    if (input.organisationId) await checkOrganisationLink(ctx.tx, input.organisationId, 'agency', input.creditCode);
     await assertUnique(ctx, input);
     return { ...input, organisationId: input.organisationId ?? null };
   },
@@ -121,6 +122,10 @@ export const agencyRegister: RegisterDef = {
       if (locked.length) throw forbidden(`代理机构不能修改：${locked.join('、')} (agencies cannot change these fields)`);
     }
     if (patch.staffUserIds) await checkStaff(ctx, patch.staffUserIds);
+    const organisationId = patch.organisationId === undefined ? (row.organisationId as number | null) : patch.organisationId;
+    if (organisationId && (patch.organisationId !== undefined || patch.creditCode !== undefined)) {
+      await checkOrganisationLink(ctx.tx, organisationId, 'agency', patch.creditCode ?? (row.creditCode as string));
+    }
     await assertUnique(ctx, patch, row.id as number);
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   },

@@ -13,6 +13,7 @@ import { categoryPrefix, creditCodeSchema, dateString, iso, nonEmpty, phoneSchem
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
+import { defineAuthModels } from '../../auth/models.ts';
 import { idNumberProblem } from '../credit-code.ts';
 import { categoryProblem } from '../goods/categories.ts';
 
@@ -68,6 +69,15 @@ async function assertUnique(ctx: Ctx, v: { code?: string; userId?: number | null
   }
 }
 
+/** The login of an expert must be an existing account with the expert role: that account reads the record as its own. */
+async function checkAccount(ctx: Ctx, userId: number | null | undefined) {
+  if (!userId) return;
+  const { User } = defineAuthModels(sequelizeOf(ctx.tx));
+  const u = await User.findByPk(userId, { transaction: ctx.tx });
+  const reason = !u ? `用户 ${userId} 不存在 (no such user)` : !u.roleList().includes('expert') ? `用户 ${u.username} 不是评审专家账号 (user lacks the expert role)` : null;
+  if (reason) throw validationFailed('登录账号不正确 (wrong expert account)', [{ path: 'userId', reason }]);
+}
+
 export const expertRegister: RegisterDef = {
   register: 'expert',
   basePath: '/api/experts',
@@ -115,10 +125,12 @@ export const expertRegister: RegisterDef = {
     };
   },
   async prepareCreate(ctx, input: z.output<typeof createSchema>) {
+    await checkAccount(ctx, input.userId);
     await assertUnique(ctx, input);
     return { ...input, idNumber: input.idNumber ?? null, userId: input.userId ?? null };
   },
   async prepareUpdate(ctx, row, patch: Partial<z.output<typeof createSchema>>) {
+    if (patch.userId !== row.userId) await checkAccount(ctx, patch.userId);
     await assertUnique(ctx, patch, row.id as number);
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   },

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { conflict, forbidden, validationFailed, type ErrorDetail } from '../../errors.ts';
 import type { AuthUser } from '../../auth/types.ts';
 import { has, isStaff, onlySupplier, ownOrgId, REGISTER_KEEPERS, STAFF } from '../access.ts';
-import { creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, saveVersion, updateSchemaOf } from '../common.ts';
+import { checkOrganisationLink, creditCodeSchema, dateString, iso, nonEmpty, phoneSchema, saveVersion, updateSchemaOf } from '../common.ts';
 import { cell, list } from '../csv.ts';
 import type { Ctx, Plain, RegisterDef } from '../crud.ts';
 import { registryModels, sequelizeOf } from '../models.ts';
@@ -137,6 +137,7 @@ export const supplierRegister: RegisterDef = {
     }
     const expired = expiredQualifications(values.qualifications, ctx.today);
     if (expired.length) throw validationFailed('资质证书已过期 (expired qualification)', expired);
+    if (values.organisationId) await checkOrganisationLink(ctx.tx, values.organisationId, 'supplier', values.creditCode);
     await assertUnique(ctx, values);
     return { ...values, bankName: values.bankName ?? null, bankAccount: values.bankAccount ?? null, source: 'register' };
   },
@@ -156,6 +157,10 @@ export const supplierRegister: RegisterDef = {
         return !known.has(`${q.name}|${q.certNo}|${q.expiresOn}`);
       });
       if (expired.length) throw validationFailed('资质证书已过期 (expired qualification)', expired);
+    }
+    const organisationId = patch.organisationId === undefined ? (row.organisationId as number | null) : patch.organisationId;
+    if (organisationId && (patch.organisationId !== undefined || patch.creditCode !== undefined)) {
+      await checkOrganisationLink(ctx.tx, organisationId, 'supplier', patch.creditCode ?? (row.creditCode as string));
     }
     await assertUnique(ctx, { creditCode: patch.creditCode, organisationId: patch.organisationId }, row.id as number);
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
