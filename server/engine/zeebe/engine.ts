@@ -397,8 +397,9 @@ export class ZeebeEngine implements Engine {
     if (n === 1) return;
     // Camunda accepted this completion, so it is ours even when a sync pass that had already looked the task up
     // closed the projection first (from Camunda's COMPLETED state): record who did it rather than report a 409.
-    const [fixed] = await this.m.Task.update({ completedBy: req.actor, assignee: req.actor }, { where: { id: task.id, state: 'completed' } });
-    if (fixed !== 1) throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
+    const row = await this.m.Task.findByPk(task.id, { attributes: ['id', 'state', 'completedBy'] });
+    if (row?.state !== 'completed') throw conflict('任务已被办理或已取消 (task is no longer open)', 'TASK_ALREADY_COMPLETED');
+    if (row.completedBy !== req.actor) await this.m.Task.update({ completedBy: req.actor, assignee: req.actor }, { where: { id: task.id, state: 'completed' } });
   }
 
   async assignUserTask(req: AssignTaskRequest): Promise<void> {
