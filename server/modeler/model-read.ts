@@ -51,6 +51,23 @@ export function ext(el: ModdleElement, type: string): ModdleElement | undefined 
 
 export const isFeel = (v: string | undefined): boolean => typeof v === 'string' && v.trim().startsWith('=');
 
+/** Extension elements that elementProperties reads by name (the rest are flattened generically). */
+const LISTED_EXTENSIONS = new Set([
+  'zeebe:TaskDefinition', 'zeebe:AssignmentDefinition', 'zeebe:FormDefinition', 'zeebe:TaskSchedule', 'zeebe:UserTask',
+  'zeebe:TaskHeaders', 'zeebe:IoMapping', 'zeebe:Properties', 'zeebe:CalledElement',
+]);
+
+/** `prefix.attr` for each attribute, `prefix.list[i].attr` inside lists and child elements (moddle's own `$…` keys skipped). */
+function flatten(value: unknown, prefix: string, set: (key: string, value: unknown) => void): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => flatten(item, `${prefix}[${i}]`, set));
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (!k.startsWith('$')) flatten(v, `${prefix}.${k}`, set);
+  } else {
+    set(prefix, value);
+  }
+}
+
 /** The flattened, comparable settings of one element. Keys are stable names shown in the diff. */
 export function elementProperties(el: ModdleElement): Record<string, string> {
   const p: Record<string, string> = {};
@@ -105,6 +122,14 @@ export function elementProperties(el: ModdleElement): Record<string, string> {
   if (el.$type === 'bpmn:ReceiveTask' && el.messageRef) {
     set('message.name', el.messageRef.name);
     set('message.correlationKey', ext(el.messageRef, 'zeebe:Subscription')?.correlationKey);
+  }
+  // Any other zeebe extension (script, execution listeners, priority, version tag, called decision…), flattened, so
+  // the diff shows its old and new values instead of a bare "other".
+  for (const v of el.extensionElements?.values ?? []) {
+    if (typeof v?.$type === 'string' && v.$type.startsWith('zeebe:') && !LISTED_EXTENSIONS.has(v.$type)) {
+      const local = v.$type.slice('zeebe:'.length);
+      flatten(v, local.charAt(0).toLowerCase() + local.slice(1), set);
+    }
   }
   const loop = el.loopCharacteristics;
   if (loop?.$type === 'bpmn:MultiInstanceLoopCharacteristics') {
