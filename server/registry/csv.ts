@@ -52,16 +52,25 @@ export function parseCsv(text: unknown, columns: CsvColumn<unknown>[]): CsvRow[]
       { path: `rows.${line}`, reason: `第 ${line} 行含有无法按 UTF-8 读取的字节 (row ${line} has bytes that are not UTF-8)` },
     ]);
   }
-  let records: { record: string[]; info: { lines: number } }[];
+  // Rows are counted here, not by csv-parse's file lines: a quoted cell with line breaks is one spreadsheet row, and
+  // a blank line (or a row of empty cells, as Excel writes for formatted blank rows) is a row that imports nothing.
+  let records: string[][];
   try {
-    records = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false }) as never;
+    records = parse(text, { bom: true, skip_empty_lines: false, relax_column_count: true, trim: false }) as string[][];
   } catch (err) {
     const e = err as { lines?: number; message: string };
     throw validationFailed(`CSV 格式错误，第 ${e.lines ?? '?'} 行 (malformed CSV)`, [{ path: `rows.${e.lines ?? 0}`, reason: e.message }]);
   }
-  const [head, ...body] = records;
+  const blank = (r: string[]) => r.every((c) => !c.trim());
+  const headAt = records.findIndex((r) => !blank(r));
+  if (headAt < 0) {
+    throw validationFailed('CSV 文件为空 (empty CSV file)', [{ path: 'file', reason: '需要表头和至少一行数据 (header and at least one row required)' }]);
+  }
+  const head = records[headAt];
+  // Spreadsheet row numbers (the header is row headAt + 1), blank rows left out.
+  const body = records.map((record, i) => ({ record, line: i + 1 })).slice(headAt + 1).filter((r) => !blank(r.record));
   const details: ErrorDetail[] = [];
-  const keys = head.record.map((h, i) => {
+  const keys = head.map((h, i) => {
     const name = h.trim();
     const col = columns.find((c) => c.label === name || c.key === name);
     if (!col) details.push({ path: `header.${i + 1}`, reason: `未知的列「${name}」(unknown column)；可用：${columns.map((c) => c.label).join('、')}` });
@@ -77,12 +86,19 @@ export function parseCsv(text: unknown, columns: CsvColumn<unknown>[]): CsvRow[]
   if (body.length > CSV_MAX_ROWS) {
     throw validationFailed(`一次最多导入 ${CSV_MAX_ROWS} 行 (at most ${CSV_MAX_ROWS} rows per file)`, [{ path: 'rows', reason: `${body.length} 行 (rows)` }]);
   }
-  return body.map(({ record, info }) => {
+  const ragged = body.filter((r) => r.record.length !== head.length);
+  if (ragged.length) {
+    throw validationFailed(`CSV 格式错误，第 ${ragged[0].line} 行 (malformed CSV)`, ragged.slice(0, 50).map((r) => ({
+      path: `rows.${r.line}`,
+      reason: `第 ${r.line} 行应有 ${head.length} 列，实际 ${r.record.length} 列 (expected ${head.length} columns, got ${r.record.length})`,
+    })));
+  }
+  return body.map(({ record, line }) => {
     const values: Record<string, string> = {};
     record.forEach((cell, i) => {
       if (keys[i]) values[keys[i]!] = unguard(cell.trim());
     });
-    return { line: info.lines, values };
+    return { line, values };
   });
 }
 
