@@ -199,11 +199,17 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       }
       // The completion's record (decision and opinion as the form labels them) is written by the listener in
       // the engine's transaction.
+      // One completion of a task at a time in this process: a second submission racing the first (a double
+      // click, two tabs) would otherwise replace the record the listener writes, so the history could show the
+      // refused submission's decision instead of the one the process took.
+      if (pendingCompletions.has(task.id)) {
+        throw new AppError(409, 'TASK_ALREADY_COMPLETED', '该任务正在办理中，请勿重复提交 (a completion of this task is already in progress)');
+      }
       const submission = { summary: summarize(form, variables), values: variables };
       pendingCompletions.set(task.id, submission);
       try {
         await engine.completeUserTask({ taskId: task.id, variables, actor: user.username });
-        if (pendingCompletions.has(task.id)) {
+        if (pendingCompletions.get(task.id) === submission) {
           // The adapter did not report the completion in its transaction (Zeebe reports it later).
           await insertCompletion(sequelize, task.instanceId, task.id, task.elementId, user.username, submission, clock.now());
         }
@@ -216,7 +222,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
         }
         throw err;
       } finally {
-        pendingCompletions.delete(task.id);
+        if (pendingCompletions.get(task.id) === submission) pendingCompletions.delete(task.id);
       }
       return reloadItem(task.id);
     },
