@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { idParam } from '../http/validate.ts';
 
 export const templateIdSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, '模板标识格式不正确 (malformed template id)').max(64);
-export const projectNumberSchema = z.string().regex(/^[A-Z][A-Z0-9]{1,15}-\d{4}-\d{4,}$/, '项目编号格式不正确，如 FCZC-2026-0001 (malformed project number)');
+// documents.project_number is VARCHAR(64): MariaDB refuses a longer value at INSERT.
+export const projectNumberSchema = z.string().max(64).regex(/^[A-Z][A-Z0-9]{1,15}-\d{4}-\d{4,}$/, '项目编号格式不正确，如 FCZC-2026-0001 (malformed project number)');
 
 export const templateInfoSchema = z.object({
   id: z.string(),

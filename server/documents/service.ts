@@ -9,7 +9,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import type { CalendarService } from '../calendar/service.ts';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
-import { conflict, notFound } from '../errors.ts';
+import { AppError, conflict, notFound } from '../errors.ts';
 import { renderDocument } from './render.ts';
 
 export interface DocumentDeps {
@@ -102,6 +102,9 @@ function toVersion(r: Row): VersionRecord {
   };
 }
 
+/** documents.project_number is VARCHAR(64). */
+const PROJECT_NUMBER_MAX = 64;
+
 const VERSION_COLUMNS = 'document_id, version, template_id, template_version, sha256, job_key, created_by, created_at';
 
 /** Another transaction added a version between our read and our write: retry from the start. */
@@ -157,6 +160,12 @@ export function createDocumentService(deps: DocumentDeps) {
       calendar: deps.calendar ? await deps.calendar.calendar(tx) : undefined,
       limits: deps.calendar?.limits,
     });
+    if (projectNumber && projectNumber.length > PROJECT_NUMBER_MAX) {
+      // After the data's own checks. A process variable is not validated like a request body: refuse it here, before MariaDB refuses the INSERT.
+      throw new AppError(422, 'DOCUMENT_DATA_INVALID', `项目编号超过 ${PROJECT_NUMBER_MAX} 个字符，未生成文书 (project number longer than ${PROJECT_NUMBER_MAX} characters)`, [
+        { path: 'projectNumber', reason: `最多 ${PROJECT_NUMBER_MAX} 个字符 (at most ${PROJECT_NUMBER_MAX} characters)` },
+      ]);
+    }
     let documentId: number;
     if (doc) {
       // Guarded by the version read: a concurrent regeneration makes this update match nothing.
