@@ -177,7 +177,8 @@ export const creditRecordRegister: RegisterDef = {
     return subjectVisible(user, row) ? out : { ...out, subjectName: EXPERT_NAME_HIDDEN };
   },
   async prepareCreate(ctx, input: z.output<typeof createSchema>) {
-    const subjectCode = input.subjectKind === 'expert' ? input.subjectCode : normaliseCreditCode(input.subjectCode);
+    // Expert codes are upper case like credit codes (registry/experts/register.ts), so one normalisation serves both.
+    const subjectCode = normaliseCreditCode(input.subjectCode);
     await assertSubject(ctx, input.subjectKind, subjectCode);
     const values = { ...input, subjectCode, validTo: input.validTo ?? null, listName: input.listName ?? null, decisionNo: input.decisionNo ?? null };
     await assertNoOverlap(ctx, values);

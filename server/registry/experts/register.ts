@@ -4,7 +4,7 @@
  * see the pool without identities; an expert sees their own record. Panels served are recorded by
  * `recordPanelService` (the evaluation step) or by the supervisor for panels held before the system.
  */
-import { Op, Sequelize, type Transaction } from 'sequelize';
+import { Op, Sequelize, UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import type { AuthUser } from '../../auth/types.ts';
 import { conflict, validationFailed } from '../../errors.ts';
@@ -33,7 +33,8 @@ const idNumber = z.string().trim().toUpperCase().superRefine((v, ctx) => {
 });
 
 const fields = {
-  code: z.string().trim().regex(/^[A-Za-z0-9-]{2,32}$/, '专家编号由字母、数字和 - 组成，2–32 位 (expert code: letters, digits, -)'),
+  // Upper case: MariaDB compares codes case-insensitively, SQLite exactly; one spelling keeps both the same.
+  code: z.string().trim().toUpperCase().regex(/^[A-Z0-9-]{2,32}$/, '专家编号由字母、数字和 - 组成，2–32 位 (expert code: letters, digits, -)'),
   name: nonEmpty(64),
   idNumber: idNumber.nullable().optional(),
   employer: nonEmpty(200),
@@ -59,12 +60,17 @@ const identityVisible = (u: AuthUser, row: Plain) => has(u, EXPERT_IDENTITY) || 
 /** Agencies need to reach the expert, not to hold their full ID number. */
 const maskId = (id: string | null) => (id ? `${id.slice(0, 4)}**********${id.slice(-4)}` : null);
 
-async function assertUnique(ctx: Ctx, v: { code?: string; userId?: number | null; idNumber?: string | null }, selfId?: number) {
+async function assertUnique(ctx: Ctx, v: { code?: string; userId?: number | null; idNumber?: string | null }, selfId?: number, lock = false) {
   const { Expert } = ctx.models;
+  const mysql = sequelizeOf(ctx.tx).getDialect() !== 'sqlite';
   for (const [field, label] of [['code', '专家编号'], ['userId', '登录账号'], ['idNumber', '身份证号']] as const) {
     const value = v[field];
     if (value === undefined || value === null) continue;
-    const other = await Expert.findOne({ where: { [field]: value }, transaction: ctx.tx });
+    const other = await Expert.findOne({
+      where: { [field]: value, ...(selfId ? { id: { [Op.ne]: selfId } } : {}) },
+      transaction: ctx.tx,
+      lock: lock && mysql ? ctx.tx.LOCK.UPDATE : undefined,
+    });
     if (other && other.get('id') !== selfId) throw conflict(`${label}已被专家 ${other.get('code')} 使用 (duplicate ${field})`, 'DUPLICATE');
   }
 }
@@ -134,6 +140,11 @@ export const expertRegister: RegisterDef = {
     await assertUnique(ctx, patch, row.id as number);
     return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
   },
+  // The ID number has no unique index: checked again after the write with a locking read, so two parallel requests
+  // on MariaDB (READ COMMITTED) cannot both pass the first check.
+  async afterWrite(ctx, row) {
+    await assertUnique(ctx, { idNumber: row.idNumber as string | null }, row.id as number, true);
+  },
   naturalKey: (v) => ({ code: v.code }),
   csv: {
     filename: 'experts',
@@ -194,11 +205,19 @@ export async function recordPanelService(tx: Transaction, input: PanelServiceInp
   const key = { expertId: input.expertId, projectRef: input.projectRef, lotRef: input.lotRef ?? '' };
   const existing = await PanelService.findOne({ where: key, transaction: tx });
   if (existing) return { id: existing.get('id') as number, created: false };
-  const row = await PanelService.create(
-    { ...key, role: input.role ?? 'member', servedOn: input.servedOn, note: input.note ?? null, recordedBy: input.recordedBy, recordedAt: input.at },
-    { transaction: tx },
-  );
-  return { id: row.get('id') as number, created: true };
+  try {
+    const row = await PanelService.create(
+      { ...key, role: input.role ?? 'member', servedOn: input.servedOn, note: input.note ?? null, recordedBy: input.recordedBy, recordedAt: input.at },
+      { transaction: tx },
+    );
+    return { id: row.get('id') as number, created: true };
+  } catch (err) {
+    // A parallel delivery (MariaDB) inserted it first and committed: InnoDB undoes only this statement, so read theirs.
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    const theirs = await PanelService.findOne({ where: key, transaction: tx });
+    if (!theirs) throw err;
+    return { id: theirs.get('id') as number, created: false };
+  }
 }
 
 export async function listPanelService(sequelize: Sequelize, expertId: number) {
