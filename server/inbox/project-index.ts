@@ -4,8 +4,8 @@
  * task whose project data is older than the task. Project data only changes through completions, and every
  * completion that continues the process creates a task, so `task.created` is enough.
  *
- * The variables are read from the embedded engine's instance row in that transaction (the change event does not
- * carry them); a Zeebe adapter would hand the listener the variables of its task-created record instead.
+ * The variables are read from the embedded engine's instance row in that transaction; the Zeebe adapter, which
+ * has no such row, hands them over in the change's `data.variables` (read from Camunda when it projects the task).
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { ChangeListener, EngineChange } from '../engine/port.ts';
@@ -31,6 +31,12 @@ export async function upsertProject(sequelize: Sequelize, instanceId: string, va
 export function projectIndexListener(sequelize: Sequelize): ChangeListener {
   return async (change: EngineChange, tx: Transaction) => {
     if (change.kind !== 'task.created' || !change.instanceId) return;
+    // An adapter without instance rows here (Zeebe) hands the instance's variables over with the change.
+    const carried = change.data.variables;
+    if (carried && typeof carried === 'object' && !Array.isArray(carried)) {
+      await upsertProject(sequelize, change.instanceId, carried as Record<string, unknown>, change.at, tx);
+      return;
+    }
     const [row] = await sequelize.query<{ variables: string }>('SELECT variables FROM engine_instances WHERE id = :id', {
       replacements: { id: change.instanceId },
       transaction: tx,

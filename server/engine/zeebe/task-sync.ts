@@ -101,7 +101,11 @@ export class TaskSync {
 
   private async insert(t: RestUserTask): Promise<boolean> {
     const { Task, TaskCandidate, clock } = this.d;
-    const [businessKey, formId] = await Promise.all([this.d.businessKey(t.processInstanceKey), this.d.formId(t.processDefinitionKey, t.elementId)]);
+    const [businessKey, formId, variables] = await Promise.all([
+      this.d.businessKey(t.processInstanceKey),
+      this.d.formId(t.processDefinitionKey, t.elementId),
+      this.instanceVariables(t.processInstanceKey),
+    ]);
     const now = clock.now();
     const groups = [...new Set(t.candidateGroups ?? [])];
     const users = [...new Set(t.candidateUsers ?? [])];
@@ -121,9 +125,24 @@ export class TaskSync {
         ...users.map((u) => ({ taskId: t.userTaskKey, kind: 'user' as const, value: u.slice(0, 64), dueAt, createdAt: now })),
       ];
       if (cands.length) await TaskCandidate.bulkCreate(cands, { transaction: tx });
-      await this.emit(tx, change('task.created', t.processInstanceKey, t.userTaskKey, null, now, { elementId: t.elementId, candidateGroups: groups, assignee: t.assignee ?? null }));
+      // The instance's variables travel with the change (as the embedded engine's listeners read them from its
+      // instance row), so listeners such as the inbox's project index see the data the task was created with.
+      await this.emit(tx, change('task.created', t.processInstanceKey, t.userTaskKey, null, now, { elementId: t.elementId, candidateGroups: groups, assignee: t.assignee ?? null, variables }));
       return true;
     });
+  }
+
+  /** The process-scope variables of an instance as values (Camunda returns each as JSON text). */
+  private async instanceVariables(instanceId: string): Promise<Record<string, unknown>> {
+    const out: Record<string, unknown> = {};
+    for (const v of await this.d.rest.searchVariables(instanceId)) {
+      try {
+        out[v.name] = JSON.parse(v.value);
+      } catch {
+        out[v.name] = v.value;
+      }
+    }
+    return out;
   }
 
   private async reassign(row: Task, assignee: string | null): Promise<boolean> {
