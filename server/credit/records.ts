@@ -9,7 +9,7 @@ import { Op, Sequelize as S, type Sequelize, type Transaction, type WhereOptions
 import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
 import type { Database } from '../db.ts';
-import { conflict, validationFailed } from '../errors.ts';
+import { conflict, forbidden, validationFailed } from '../errors.ts';
 import { EXPERT_IDENTITY, has, onlySupplier, ownOrgId, REGISTER_KEEPERS, STAFF } from '../registry/access.ts';
 import { dateString, iso, nonEmpty } from '../registry/common.ts';
 import { cell } from '../registry/csv.ts';
@@ -185,6 +185,10 @@ export const creditRecordRegister: RegisterDef = {
     return { ...values, createdBy: ctx.user.username };
   },
   async prepareUpdate(ctx, row, patch: z.output<typeof updateSchema>) {
+    if (patch.subjectName !== undefined && !subjectVisible(ctx.user, row)) {
+      // The caller sees a placeholder, not the expert's name: writing it back would replace the real name.
+      throw forbidden('评审专家的身份仅监督和代理机构可见，不能修改主体名称 (only supervisor and agencies may change an expert subject name)');
+    }
     const merged = {
       subjectCode: row.subjectCode as string, kind: patch.kind ?? (row.kind as string), sourceUnit: row.sourceUnit as string,
       validFrom: patch.validFrom ?? (row.validFrom as string), validTo: patch.validTo === undefined ? ((row.validTo as string) ?? null) : patch.validTo,

@@ -66,6 +66,16 @@ describe('QA registers: expert identities in credit records', () => {
     });
   }
 
+  it('finance_section edits the record but cannot overwrite the expert name it does not see; a refused edit changes nothing', async () => {
+    const a = await auth('finance_section');
+    const cur = (await request(h.app).get(`/api/credit-records/${id}`).set(a)).body;
+    const blind = await request(h.app).patch(`/api/credit-records/${id}`).set(a).send({ version: cur.version, subjectName: cur.subjectName });
+    expect(blind.status).to.equal(403);
+    const ok = await request(h.app).patch(`/api/credit-records/${id}`).set(a).send({ version: cur.version, decisionNo: '涪财采处〔2026〕9号' });
+    expect(ok.status).to.equal(200);
+    expect((await request(h.app).get(`/api/credit-records/${id}`).set(await auth('supervisor'))).body).to.include({ subjectName: name, version: cur.version + 1 });
+  });
+
   it('supplier records still show their names to every staff role and are found by them', async () => {
     const a = await auth('purchaser');
     const list = await request(h.app).get(`/api/credit-records?q=${encodeURIComponent('顺达印务')}`).set(a);
