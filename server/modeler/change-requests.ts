@@ -11,7 +11,7 @@ import { defineTaskModels } from '../engine/task-projection.ts';
 import { AppError, conflict, notFound } from '../errors.ts';
 import { emptyDiff, type ModelDiff } from './diff.ts';
 import { defineModelerModels, type ChangeRequestRow, type ChangeRequestStatus } from './models.ts';
-import type { DeployInput, DeploymentService } from './service.ts';
+import { keyedLock, type DeployInput, type DeploymentService } from './service.ts';
 
 export const PROCESS_CHANGE_PROCESS_ID = 'process_change';
 export const DEPLOY_CHANGE_TASK_TYPE = 'deploy-process-change';
@@ -61,6 +61,12 @@ export function changeSummaryText(diff: ModelDiff): string {
   return lines.length ? lines.join('；') : '仅布局变化';
 }
 
+/**
+ * Shared by every service in this Node process: the "already pending?" check and the insert of a request run one
+ * at a time per process id, so two submissions at the same moment cannot both pass the check.
+ */
+const requestLock = keyedLock();
+
 export interface ChangeRequestDeps {
   db: Database;
   engine: EnginePort;
@@ -97,6 +103,10 @@ export function createChangeRequestService(deps: ChangeRequestDeps) {
   /** Lints, refuses an identical model or a second open request for the process, stores it and starts the approval. */
   async function request(input: DeployInput): Promise<ChangeRequestView> {
     const { bpmnProcessId, name } = await deployments.lintForDeploy(input.xml);
+    return requestLock(bpmnProcessId, () => store(bpmnProcessId, name, input));
+  }
+
+  async function store(bpmnProcessId: string, name: string | null, input: DeployInput): Promise<ChangeRequestView> {
     const { previous, diff } = await deployments.changesAgainstLatest(bpmnProcessId, input.xml);
     const open = await ChangeRequest.findOne({ where: { bpmnProcessId, status: 'pending' } });
     if (open) throw conflict(`流程 ${bpmnProcessId} 已有待审批的变更 ${open.id}，请等待监督审批后再提交 (a change of this process is already pending)`, 'CHANGE_PENDING');

@@ -64,6 +64,21 @@ export function templateIdsIn(dir: string): string[] {
   }
 }
 
+/** Runs `fn` after every earlier call with the same key has settled (one Node process; the key is a process id). */
+export function keyedLock(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+  const locks = new Map<string, Promise<unknown>>();
+  return async (key, fn) => {
+    const prev = locks.get(key) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(fn);
+    locks.set(key, next);
+    try {
+      return await next;
+    } finally {
+      if (locks.get(key) === next) locks.delete(key);
+    }
+  };
+}
+
 const attached = new WeakSet<EnginePort>();
 
 /**
@@ -125,7 +140,8 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
           return templateIdsIn(TEMPLATES_DIR);
         }
       };
-  const locks = new Map<string, Promise<unknown>>();
+  /** Deploys one process at a time, so the diff is always against the version the new one follows. */
+  const withProcessLock = keyedLock();
 
   const lintContext: LintContext = {
     taskTypes: () => engine.taskTypes(),
@@ -198,18 +214,6 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
     return lintModel(xml, lintContext);
   }
 
-  /** Deploys one process at a time, so the diff is always against the version the new one follows. */
-  async function withProcessLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const prev = locks.get(key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(fn);
-    locks.set(key, next);
-    try {
-      return await next;
-    } finally {
-      if (locks.get(key) === next) locks.delete(key);
-    }
-  }
-
   /** Lint for a deploy: 422 LINT_FAILED on any error; otherwise the process id and the accepted warnings. */
   async function lintForDeploy(xml: string): Promise<{ bpmnProcessId: string; name: string | null; warnings: LintProblem[] }> {
     const result = await lint(xml);
@@ -238,7 +242,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
     return deployLinted(bpmnProcessId, input, warnings);
   }
 
-  /** Deploys a model that passed the lint, under the process lock, recording the diff against the version it follows. */
+  /** Deploys a model that passed the lint, under the process lock (one deploy per process at a time), recording the diff against the version it follows. */
   async function deployLinted(bpmnProcessId: string, input: DeployInput, warnings: LintProblem[], changeRequest?: DeployMetadata['changeRequest']): Promise<DeployOutcome> {
     return withProcessLock(bpmnProcessId, async () => {
       const { listDeployments } = requireListing();
