@@ -209,7 +209,11 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
               seen.set(k, line);
               const existing = await Model().findOne({ where: key, transaction: tx });
               if (existing) {
-                if (await update(ctx, existing, input, 'import')) updated++;
+                // Only what the file states: a column left out (or an empty cell) keeps the stored value rather than
+                // the create-time default (status 'active', no bank account, no staff…).
+                const given = new Set(def.csv.columns.filter((c) => (values[c.key] ?? '') !== '').map((c) => c.field ?? c.key));
+                const patch = Object.fromEntries(Object.entries(input as Plain).filter(([k]) => given.has(k)));
+                if (await update(ctx, existing, patch, 'import')) updated++;
                 else unchanged++;
                 continue;
               }
