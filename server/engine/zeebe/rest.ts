@@ -59,6 +59,7 @@ export interface RestVariable {
   value: string;
   isTruncated?: boolean;
   scopeKey: string;
+  variableKey?: string;
 }
 
 export class RestError extends Error {
@@ -136,9 +137,15 @@ export class ZeebeRest {
     return this.call('POST', `/user-tasks/${encodeURIComponent(key)}/completion`, { variables, action: 'complete' });
   }
 
-  /** The variables of the process scope of an instance. */
-  searchVariables(processInstanceKey: string): Promise<RestVariable[]> {
-    return this.searchAll('/variables/search', { processInstanceKey, scopeKey: processInstanceKey });
+  /**
+   * The variables of the process scope of an instance, with full values: search cuts long values (Camunda 8.8:
+   * over 8191 characters, `isTruncated`), so those are read one by one from GET /variables/{variableKey}.
+   */
+  async searchVariables(processInstanceKey: string): Promise<RestVariable[]> {
+    const found = await this.searchAll<RestVariable>('/variables/search', { processInstanceKey, scopeKey: processInstanceKey });
+    return Promise.all(
+      found.map(async (v) => (v.isTruncated && v.variableKey ? { ...v, ...(await this.call<RestVariable>('GET', `/variables/${encodeURIComponent(v.variableKey)}`)), isTruncated: false } : v)),
+    );
   }
 
   getProcessInstance(key: string): Promise<RestProcessInstance> {

@@ -5,7 +5,8 @@
  *   POST   /v2/user-tasks/{userTaskKey}/assignment   {assignee, allowOverride, action}
  *   DELETE /v2/user-tasks/{userTaskKey}/assignee
  *   POST   /v2/user-tasks/{userTaskKey}/completion   {variables, action}
- *   POST   /v2/variables/search                (filter: processInstanceKey, scopeKey)
+ *   POST   /v2/variables/search                (filter: processInstanceKey, scopeKey; long values truncated)
+ *   GET    /v2/variables/{variableKey}         (the full value)
  *   GET    /v2/process-instances/{processInstanceKey}
  *   POST   /v2/incidents/search                (filter: processInstanceKey, state, incidentKey)
  * Search results are eventually consistent like Zeebe's secondary storage: a change shows up only after the
@@ -18,6 +19,9 @@ import type { AddressInfo } from 'node:net';
 import { Broker, BrokerError, type UserTaskRecord } from './broker.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
+
+/** Camunda's secondary storage keeps variable values up to this many characters for search (8191). */
+export const VARIABLE_PREVIEW = 8191;
 
 const HTTP: Record<BrokerError['status'], number> = { NOT_FOUND: 404, INVALID_ARGUMENT: 400, FAILED_PRECONDITION: 409, ALREADY_EXISTS: 409, CONFLICT: 409 };
 
@@ -111,10 +115,22 @@ export async function startRestDouble(broker: Broker, opts: { token?: string; cl
         if (req.method === 'POST' && p === '/v2/variables/search') {
           const f = body.filter ?? {};
           const inst = broker.instances.get(String(f.processInstanceKey ?? ''));
+          // Like Camunda 8.8, search returns long values cut to VARIABLE_PREVIEW characters with isTruncated:
+          // the full value comes from GET /v2/variables/{variableKey}.
           const items = inst
-            ? Object.entries(inst.vars).map(([name, value]) => ({ name, value: JSON.stringify(value), isTruncated: false, scopeKey: inst.key, processInstanceKey: inst.key, variableKey: `${inst.key}-${name}`, tenantId: '<default>' }))
+            ? Object.entries(inst.vars).map(([name, value]) => {
+                const json = JSON.stringify(value);
+                const isTruncated = json.length > VARIABLE_PREVIEW;
+                return { name, value: isTruncated ? json.slice(0, VARIABLE_PREVIEW) : json, isTruncated, scopeKey: inst.key, processInstanceKey: inst.key, variableKey: `${inst.key}-${name}`, tenantId: '<default>' };
+              })
             : [];
           return send(200, page(items, body));
+        }
+        if (req.method === 'GET' && (m = p.match(/^\/v2\/variables\/(\d+)-([^/]+)$/))) {
+          const inst = broker.instances.get(m[1]!);
+          const name = decodeURIComponent(m[2]!);
+          if (!inst || !(name in inst.vars)) return problem(404, 'NOT_FOUND', `Variable with key '${m[1]}-${m[2]}' not found`);
+          return send(200, { name, value: JSON.stringify(inst.vars[name]), scopeKey: inst.key, processInstanceKey: inst.key, variableKey: `${inst.key}-${name}`, tenantId: '<default>' });
         }
         if (req.method === 'GET' && (m = p.match(/^\/v2\/process-instances\/(\d+)$/))) {
           const inst = broker.instances.get(m[1]!);
