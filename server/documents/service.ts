@@ -119,6 +119,12 @@ function isUniqueViolation(err: unknown): boolean {
   );
 }
 
+/** MariaDB chose this transaction as a deadlock victim (two first generations of one step locking the same gap). */
+function isDeadlock(err: unknown): boolean {
+  const e = err as { parent?: { code?: string; errno?: number } };
+  return e?.parent?.code === 'ER_LOCK_DEADLOCK' || e?.parent?.errno === 1213;
+}
+
 export function createDocumentService(deps: DocumentDeps) {
   const { db, clock } = deps;
   const q = db.sequelize;
@@ -133,6 +139,10 @@ export function createDocumentService(deps: DocumentDeps) {
     return r ? toDocument(r) : null;
   }
 
+  // MariaDB runs generations of one document side by side: lock its row, so the next one waits and then builds on
+  // the committed version instead of failing its guarded update. SQLite runs one write transaction at a time.
+  const forUpdate = db.dialect === 'mysql' ? ' FOR UPDATE' : '';
+
   async function generateOnce(req: GenerateRequest, tx: Transaction): Promise<GenerateResult> {
     if (req.jobKey) {
       const seen = await one(`SELECT ${VERSION_COLUMNS} FROM document_versions WHERE job_key = :k`, { k: req.jobKey }, tx);
@@ -143,11 +153,12 @@ export function createDocumentService(deps: DocumentDeps) {
     }
     let doc: DocumentRecord | null = null;
     if (req.documentId !== undefined) {
-      doc = await getDocument(req.documentId, tx);
+      const r = await one(`SELECT * FROM documents WHERE id = :id${forUpdate}`, { id: req.documentId }, tx);
+      doc = r ? toDocument(r) : null;
       if (!doc) throw notFound('文书 (document)', String(req.documentId));
       if (doc.templateId !== req.templateId) throw conflict('文书的模板不能更换 (a document keeps its template)');
     } else if (req.sourceKey) {
-      const r = await one('SELECT * FROM documents WHERE source_key = :k', { k: req.sourceKey }, tx);
+      const r = await one(`SELECT * FROM documents WHERE source_key = :k${forUpdate}`, { k: req.sourceKey }, tx);
       doc = r ? toDocument(r) : null;
     }
     const now = clock.now();
@@ -233,7 +244,7 @@ export function createDocumentService(deps: DocumentDeps) {
         } catch (err) {
           // Two deliveries of one job, or two generations of one document, racing: the loser retries and then finds
           // the winner's version (same job) or builds on it (next version number).
-          if (attempt < 5 && (isUniqueViolation(err) || err instanceof ConcurrentChange)) continue;
+          if (attempt < 5 && (isUniqueViolation(err) || isDeadlock(err) || err instanceof ConcurrentChange)) continue;
           if (err instanceof ConcurrentChange) throw conflict('文书正在被他人重新生成，请重试 (document changed concurrently; retry)');
           throw err;
         }
