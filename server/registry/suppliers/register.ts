@@ -4,7 +4,7 @@
  * Access: staff read all; a supplier reads and edits only its own organisation's record and never sees another
  * supplier's bank details; the finance bureau (finance_section, supervisor) keeps the register.
  */
-import type { Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { conflict, forbidden, validationFailed, type ErrorDetail } from '../../errors.ts';
 import type { AuthUser } from '../../auth/types.ts';
@@ -233,15 +233,25 @@ export async function ensureSupplierForBid(tx: Transaction, bidder: BidderIdenti
   const models = registryModels(sequelizeOf(tx));
   const existing = await models.Supplier.findOne({ where: { creditCode }, transaction: tx });
   if (existing) return { supplierId: existing.get('id') as number, created: false, status: existing.get('status') as string };
-  const row = await models.Supplier.create(
-    {
-      creditCode, name: bidder.name.trim(), legalRep: bidder.legalRep.trim(), contactName: bidder.contactName.trim(),
-      contactPhone: bidder.contactPhone.trim(), address: bidder.address.trim(), scale: bidder.scale,
-      qualifications: [], bankName: null, bankAccount: null, status: 'active', organisationId: null, source: 'bid',
-      version: 1, createdAt: bidder.at, updatedAt: bidder.at, updatedBy: bidder.by,
-    },
-    { transaction: tx },
-  );
+  let row;
+  try {
+    row = await models.Supplier.create(
+      {
+        creditCode, name: bidder.name.trim(), legalRep: bidder.legalRep.trim(), contactName: bidder.contactName.trim(),
+        contactPhone: bidder.contactPhone.trim(), address: bidder.address.trim(), scale: bidder.scale,
+        qualifications: [], bankName: null, bankAccount: null, status: 'active', organisationId: null, source: 'bid',
+        version: 1, createdAt: bidder.at, updatedAt: bidder.at, updatedBy: bidder.by,
+      },
+      { transaction: tx },
+    );
+  } catch (err) {
+    // Another bid of the same bidder created it meanwhile (MariaDB runs them in parallel; InnoDB undoes only this
+    // statement): use that record, as if it had existed before.
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    const theirs = await models.Supplier.findOne({ where: { creditCode }, transaction: tx });
+    if (!theirs) throw err;
+    return { supplierId: theirs.get('id') as number, created: false, status: theirs.get('status') as string };
+  }
   await saveVersion(models, tx, 'supplier', row, 'bid', bidder.by, bidder.at);
   return { supplierId: row.get('id') as number, created: true, status: 'active' };
 }
