@@ -44,13 +44,18 @@ function sendHtml(res: Response, html: string): void {
   res.status(200).send(html);
 }
 
+/** The plain-ASCII fallback name: a project number from a process variable may hold any character. */
 function fileName(doc: DocumentRecord, version: number, ext: string): string {
-  return `${doc.projectNumber ?? 'document'}-${doc.templateId}-v${version}.${ext}`;
+  const project = (doc.projectNumber ?? 'document').replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${project}-${doc.templateId}-v${version}.${ext}`;
 }
+
+/** RFC 5987 value: encodeURIComponent leaves ' ( ) * ! as they are, which the ext-value grammar does not allow. */
+const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 function sendFile(res: Response, body: Buffer, type: string, name: string, displayName: string): void {
   res.setHeader('Content-Type', type);
-  res.setHeader('Content-Disposition', `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(displayName)}`);
+  res.setHeader('Content-Disposition', `attachment; filename="${name}"; filename*=UTF-8''${rfc5987(displayName)}`);
   res.setHeader('Cache-Control', 'private, no-store');
   res.status(200).send(body);
 }
