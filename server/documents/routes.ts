@@ -32,7 +32,7 @@ export interface DocumentRouteDeps {
   Task: typeof Task;
 }
 
-const LIST_CAP = 2000;
+const LIST_BATCH = 2000;
 
 /** The stored HTML may only style itself: no scripts, no requests, even when opened directly. */
 const DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox";
@@ -180,24 +180,27 @@ export function registerDocumentRoutes(api: Api, deps: DocumentRouteDeps): void 
       path: '/api/documents',
       tags: ['documents'],
       summary: '文书列表 (documents)',
-      description: '按项目编号（project）、流程实例或模板筛选；只列出调用者有权查看的文书，最近更新的在前（每次最多检查 2000 份）。',
+      description: '按项目编号（project）、流程实例或模板筛选；只列出调用者有权查看的文书，最近更新的在前；total 为可查看的总数。',
       access: 'authenticated',
       query: listQuery,
       response: { description: '文书列表', schema: documentListSchema },
     },
     async ({ query, user }) => {
       const access = documentAccess(deps, user);
-      const all = await documents.listDocuments({
+      const filter = {
         projectNumber: query.project,
         instanceId: query.instanceId,
         templateId: query.templateId,
         candidatesFor: hasAnyRole(user, DOCUMENT_READERS) ? undefined : { username: user.username, orgId: user.organisation?.id ?? null },
-        // Access to instance-linked documents is decided per row, so paging happens after it; a list is capped here.
-        limit: LIST_CAP,
-        offset: 0,
-      });
+      };
+      // Access to instance-linked documents is decided per row, so paging happens after it. Candidates are read in
+      // batches to the end: a cap here would hide the caller's own documents behind others' newer ones and miscount.
       const visible: DocumentRecord[] = [];
-      for (const d of all) if (await access.canRead(d)) visible.push(d);
+      for (let offset = 0; ; offset += LIST_BATCH) {
+        const batch = await documents.listDocuments({ ...filter, limit: LIST_BATCH, offset });
+        for (const d of batch) if (await access.canRead(d)) visible.push(d);
+        if (batch.length < LIST_BATCH) break;
+      }
       return { documents: visible.slice(query.offset, query.offset + query.limit), total: visible.length };
     },
   );
