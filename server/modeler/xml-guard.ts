@@ -26,6 +26,7 @@ export function guardModelXml(xml: string): void {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) {
     throw invalidModel('不允许 DOCTYPE/ENTITY 声明（外部实体风险）', 'DOCTYPE/ENTITY declarations are not allowed');
   }
+  checkCharacters(xml);
   const root = scan(xml);
   const [prefix, local] = root.name.includes(':') ? root.name.split(':', 2) : ['', root.name];
   const ns = new RegExp(`\\sxmlns${prefix ? `:${escapeRe(prefix)}` : ''}\\s*=\\s*("([^"]*)"|'([^']*)')`).exec(root.tag);
@@ -35,6 +36,31 @@ export function guardModelXml(xml: string): void {
       `根元素必须是 BPMN 2.0 的 definitions（实际为 <${root.name}>）`,
       `root element must be BPMN 2.0 definitions (found <${root.name}>)`,
     );
+  }
+}
+
+/** Raw characters XML 1.0 forbids: C0 controls other than tab/LF/CR, lone surrogates, U+FFFE and U+FFFF. */
+const ILLEGAL_RAW = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const legalCodePoint = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+
+/**
+ * XML 1.0 allows neither those characters nor references to them (&#0;, &#x1B;, &#xD800;, &#x110000;). Zeebe's
+ * parser refuses such a model, while the JavaScript parsers here let it through: refuse it before lint and deploy.
+ */
+function checkCharacters(xml: string): void {
+  const raw = ILLEGAL_RAW.exec(xml);
+  if (raw) {
+    const code = `U+${raw[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    throw invalidModel(`第 ${lineOf(xml, raw.index)} 行含有 XML 不允许的字符 ${code}`, `character ${code} at line ${lineOf(xml, raw.index)} is not allowed in XML`);
+  }
+  for (const m of xml.matchAll(/&#(x[0-9a-fA-F]+|[0-9]+);/g)) {
+    const ref = m[1];
+    const c = ref[0] === 'x' ? parseInt(ref.slice(1), 16) : Number(ref);
+    if (!legalCodePoint(c)) {
+      throw invalidModel(`第 ${lineOf(xml, m.index!)} 行的字符引用 &#${ref}; 指向 XML 不允许的字符`, `character reference &#${ref}; at line ${lineOf(xml, m.index!)} names a character XML does not allow`);
+    }
   }
 }
 
