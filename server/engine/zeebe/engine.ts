@@ -81,6 +81,18 @@ function checkVariables(vars: Variables): Variables {
   return plain<Variables>(vars);
 }
 
+/** What a worker threw, as text: an Error's message, else a string message, else the value itself as JSON. */
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  const message = (err as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return message;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
+
 const INCIDENT_TYPES = new Set(['JOB_NO_RETRIES', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'UNHANDLED_ERROR_EVENT']);
 
 export class ZeebeEngine implements Engine {
@@ -553,16 +565,22 @@ export class ZeebeEngine implements Engine {
           await this.zbc.throwError({ jobKey, errorCode: err.code, errorMessage: err.message, variables: err.variables ?? {} } as any);
           return;
         }
-        const left = Math.max(0, job.retries - 1);
-        const message = ((err as Error)?.message ?? String(err)).slice(0, 2000);
-        const attempt = Math.max(1, (reg.options.retries ?? DEFAULT_RETRIES) - left);
-        const retryBackOff = left > 0 ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)) : 0;
-        this.log('job failed', { jobKey, type, retriesLeft: left, error: message });
-        await this.zbc.failJob({ jobKey, retries: left, errorMessage: message, retryBackOff } as any);
-        if (left === 0) await this.emit(change('incident.created', instanceId, jobKey, null, this.opts.clock.now(), { elementId: job.elementId, type: 'JOB_NO_RETRIES', message }));
+        await this.failJob(job, jobKey, reg.options.retries, errorText(err));
         return;
       }
-      await this.zbc.completeJob({ jobKey, variables: (out && typeof out === 'object' ? out : {}) as any });
+      if (Array.isArray(out)) {
+        // Not a variables document: the SDK cannot send it, and sending nothing would lose it silently.
+        await this.failJob(job, jobKey, reg.options.retries, `作业结果必须是 JSON 对象，而不是数组 (the worker returned an array, not an object of variables)`);
+        return;
+      }
+      try {
+        await this.zbc.completeJob({ jobKey, variables: (out && typeof out === 'object' ? out : {}) as any });
+      } catch (err) {
+        // Zeebe refuses the result itself (not an object, too large): answering again would be refused again and
+        // the job would come back after every time-out without end, so it fails like a worker error (→ incident).
+        if (grpcCode(err) !== GRPC.INVALID_ARGUMENT) throw err;
+        await this.failJob(job, jobKey, reg.options.retries, `Zeebe 拒绝了作业结果 (Zeebe refused the job's result): ${(err as Error).message}`);
+      }
     } catch (err) {
       // NOT_FOUND: the job was completed by an earlier delivery, or its instance ended: nothing to do.
       if (grpcCode(err) === GRPC.NOT_FOUND || grpcCode(err) === GRPC.FAILED_PRECONDITION) this.log('job answer refused by Zeebe', { jobKey, type, error: (err as Error).message });
@@ -570,6 +588,17 @@ export class ZeebeEngine implements Engine {
     } finally {
       this.touchedInstances.add(instanceId);
     }
+  }
+
+  /** FailJob with one retry less and back-off as in embedded mode; the last retry opens an incident. */
+  private async failJob(job: Job, jobKey: string, configuredRetries: number | undefined, text: string): Promise<void> {
+    const left = Math.max(0, job.retries - 1);
+    const message = text.slice(0, 2000);
+    const attempt = Math.max(1, (configuredRetries ?? DEFAULT_RETRIES) - left);
+    const retryBackOff = left > 0 ? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1)) : 0;
+    this.log('job failed', { jobKey, type: job.type, retriesLeft: left, error: message });
+    await this.zbc.failJob({ jobKey, retries: left, errorMessage: message, retryBackOff } as any);
+    if (left === 0) await this.emit(change('incident.created', job.instanceId, jobKey, null, this.opts.clock.now(), { elementId: job.elementId, type: 'JOB_NO_RETRIES', message }));
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------
