@@ -30,7 +30,7 @@ export function behaviourSuite(kind: AdapterKind, label: string, opts: AdapterOp
   describe(`engine behaviour: ${label}`, function () {
     let h: AdapterHarness;
     let calcCalls: { vars: Record<string, unknown>; headers: Record<string, string>; key: string }[];
-    let budgetBehaviour: 'ok' | 'fail' | 'bpmn-error';
+    let budgetBehaviour: 'ok' | 'fail' | 'bpmn-error' | 'odd-throw' | 'array';
     let budgetCalls: number;
     let notifyCalls: string[];
 
@@ -48,6 +48,9 @@ export function behaviourSuite(kind: AdapterKind, label: string, opts: AdapterOp
           budgetCalls++;
           if (budgetBehaviour === 'fail') throw new Error('finance system unreachable');
           if (budgetBehaviour === 'bpmn-error') throw new BpmnError('BUDGET_EXCEEDED', '超出预算', { overBy: 100 });
+          // A worker (or a library under it) that throws something other than an Error.
+          if (budgetBehaviour === 'odd-throw') throw { message: { zh: '财政系统不可用' }, code: 503 };
+          if (budgetBehaviour === 'array') return [1, 2] as unknown as Record<string, unknown>;
           return { budgetOk: true };
         });
         engine.registerWorker('notify', (job) => {
@@ -251,6 +254,21 @@ export function behaviourSuite(kind: AdapterKind, label: string, opts: AdapterOp
         expect(await h.engine.listIncidents({ state: 'open' })).to.have.length(0);
         expect((await rejects(h.engine.retryIncident(incident!.id, 1, 'process_admin'))).status).to.equal(409);
       });
+
+      for (const [odd, pattern] of [['odd-throw', /财政系统不可用/], ['array', /不是数组/]] as const) {
+        it(`fails a worker that ${odd === 'array' ? 'returns an array' : 'throws a non-Error'} like any failure (retries, then an incident naming it)`, async () => {
+          budgetBehaviour = odd;
+          const inst = await h.engine.startInstance({ bpmnProcessId: 'errors' });
+          await h.settle();
+          await h.advance(1_000);
+          await h.advance(10_000);
+          const [incident] = await h.engine.listIncidents({ state: 'open' });
+          expect(incident, 'an incident an operator can see').to.include({ instanceId: inst.instanceId, type: 'JOB_NO_RETRIES', jobType: 'budget-check' });
+          expect(incident!.message).to.match(pattern);
+          const view = await h.engine.getInstance(inst.instanceId);
+          expect(view!.state).to.equal('active');
+        });
+      }
 
       it('fails a worker call that exceeds its time limit like any failure (retry, then incident)', async () => {
         // retries="1" in the model: under Zeebe the model's retries (Zeebe's default 3) always rule.

@@ -8,6 +8,7 @@ import { Engine as BpmnEngine } from 'bpmn-engine';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
 import type { Clock } from '../../clock.ts';
 import { BpmnError, type Job, type Variables, type Worker, type WorkerOptions } from '../port.ts';
+import { ARRAY_RESULT_MESSAGE, errorText } from '../worker-result.ts';
 import { ISOInterval, getDate } from '@0dep/piso';
 import { evalFeel, isFeel, FeelError } from './feel.ts';
 import { newKey } from './keys.ts';
@@ -703,6 +704,34 @@ export class InstanceRun {
       now: () => this.input.clock.now(),
       log: (m: string, data?: Record<string, unknown>) => this.input.log(m, { jobId: key, type: job.type, ...data }),
     };
+    // A failure of any kind (thrown value, BPMN error, a result that is not variables) ends here.
+    const onFailure = (err: unknown): void => {
+      if (err instanceof BpmnError) {
+        if (info.catchableErrors.has(err.code) || info.catchableErrors.has('*')) {
+          if (existing) this.resolvedJobIds.push(key);
+          this.jobs.delete(key);
+          this.setVariables(err.variables);
+          cb(Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' }));
+          return;
+        }
+        this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: `BPMN error ${err.code}: ${err.message}` });
+        this.incidents.push({ elementId: info.id, type: 'UNHANDLED_ERROR_EVENT', message: `BPMN error "${err.code}" is not caught by any boundary event: ${err.message}`, jobType: job.type, jobId: key });
+        this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
+        return;
+      }
+      const left = retries - 1;
+      const message = errorText(err);
+      this.input.log('job failed', { jobId: key, type: job.type, retriesLeft: left, error: message });
+      this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
+      if (left > 0) {
+        const attempt = Math.max(1, (info.retries ?? DEFAULT_RETRIES) - left);
+        const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+        this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: left, state: 'pending', nextAttemptAt: new Date(this.input.clock.now().getTime() + delay), errorMessage: message.slice(0, 2000) });
+      } else {
+        this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: message.slice(0, 2000) });
+        this.incidents.push({ elementId: info.id, type: 'JOB_NO_RETRIES', message: `job "${job.type}" failed and has no retries left: ${message}`.slice(0, 2000), jobType: job.type, jobId: key });
+      }
+    };
     this.track(
       (async () => {
         if (!registered) throw new Error(`no worker registered for task type "${info.taskType}"`);
@@ -721,6 +750,7 @@ export class InstanceRun {
       })(),
     ).then(
       (out) => {
+        if (Array.isArray(out)) return onFailure(new Error(ARRAY_RESULT_MESSAGE));
         if (existing) this.resolvedJobIds.push(key);
         this.jobs.delete(key);
         try {
@@ -731,33 +761,7 @@ export class InstanceRun {
           this.fail(info.id, err);
         }
       },
-      (err) => {
-        if (err instanceof BpmnError) {
-          if (info.catchableErrors.has(err.code) || info.catchableErrors.has('*')) {
-            if (existing) this.resolvedJobIds.push(key);
-            this.jobs.delete(key);
-            this.setVariables(err.variables);
-            cb(Object.assign(new Error(err.message), { code: err.code, name: 'BpmnError' }));
-            return;
-          }
-          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: `BPMN error ${err.code}: ${err.message}` });
-          this.incidents.push({ elementId: info.id, type: 'UNHANDLED_ERROR_EVENT', message: `BPMN error "${err.code}" is not caught by any boundary event: ${err.message}`, jobType: job.type, jobId: key });
-          this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
-          return;
-        }
-        const left = retries - 1;
-        const message = (err as Error)?.message ?? String(err);
-        this.input.log('job failed', { jobId: key, type: job.type, retriesLeft: left, error: message });
-        this.jobReruns.set(key, () => this.executeJob(info, msg, cb, key));
-        if (left > 0) {
-          const attempt = Math.max(1, (info.retries ?? DEFAULT_RETRIES) - left);
-          const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: left, state: 'pending', nextAttemptAt: new Date(this.input.clock.now().getTime() + delay), errorMessage: message.slice(0, 2000) });
-        } else {
-          this.jobs.set(key, { id: key, elementId: info.id, executionId, type: job.type, retries: 0, state: 'failed', nextAttemptAt: null, errorMessage: message.slice(0, 2000) });
-          this.incidents.push({ elementId: info.id, type: 'JOB_NO_RETRIES', message: `job "${job.type}" failed and has no retries left: ${message}`.slice(0, 2000), jobType: job.type, jobId: key });
-        }
-      },
+      (err) => onFailure(err),
     );
   }
 }

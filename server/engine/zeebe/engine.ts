@@ -14,6 +14,7 @@
  * of this element": it is fixed for the life of the activation whatever happens to its job record, and a new
  * activation of the element (a loop) gets a new one. Either way a redelivery carries the same key.
  */
+import { ARRAY_RESULT_MESSAGE, errorText } from '../worker-result.ts';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -79,18 +80,6 @@ const plain = <T>(v: unknown): T => JSON.parse(JSON.stringify(v ?? {})) as T;
 function checkVariables(vars: Variables): Variables {
   if (!vars || typeof vars !== 'object' || Array.isArray(vars)) throw validationFailed('variables 必须是 JSON 对象', [{ path: 'variables', reason: 'must be an object' }]);
   return plain<Variables>(vars);
-}
-
-/** What a worker threw, as text: an Error's message, else a string message, else the value itself as JSON. */
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  const message = (err as { message?: unknown } | null)?.message;
-  if (typeof message === 'string') return message;
-  try {
-    return JSON.stringify(err) ?? String(err);
-  } catch {
-    return String(err);
-  }
 }
 
 const INCIDENT_TYPES = new Set(['JOB_NO_RETRIES', 'CONDITION_ERROR', 'EXTRACT_VALUE_ERROR', 'UNHANDLED_ERROR_EVENT']);
@@ -570,7 +559,7 @@ export class ZeebeEngine implements Engine {
       }
       if (Array.isArray(out)) {
         // Not a variables document: the SDK cannot send it, and sending nothing would lose it silently.
-        await this.failJob(job, jobKey, reg.options.retries, `作业结果必须是 JSON 对象，而不是数组 (the worker returned an array, not an object of variables)`);
+        await this.failJob(job, jobKey, reg.options.retries, ARRAY_RESULT_MESSAGE);
         return;
       }
       try {
