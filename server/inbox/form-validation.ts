@@ -180,7 +180,9 @@ export function fieldErrors(c: FormComponent, value: unknown, data: Record<strin
     case 'textfield':
     case 'textarea': {
       if (typeof value !== 'string') return ['必须是文本 (must be text)'];
-      const len = [...value.trim()].length;
+      // UTF-16 units, exactly as form-js counts (value.trim().length): the browser and the server must agree on
+      // which texts pass, also for characters outside the BMP (rare CJK such as 𠀀, emoji).
+      const len = value.trim().length;
       const minLength = limit(v.minLength);
       const maxLength = limit(v.maxLength);
       if (minLength !== undefined && len < minLength) out.push(`至少 ${minLength} 个字 (at least ${minLength} characters)`);
