@@ -75,7 +75,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
     requireAuth: createRequireAuth(auth, config, clock),
     rawBodies: new RawBodyRoutes(),
   };
-  registerHealthRoutes(api, { db, engineKind: engine.kind, version: APP_VERSION, logger });
+  registerHealthRoutes(api, { db, engine, version: APP_VERSION, logger });
   registerAuthRoutes(api, { auth, config });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
   registerInstanceRoutes(api, { Task, engine, clock });

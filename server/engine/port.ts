@@ -218,6 +218,8 @@ export interface EnginePort {
   taskTypes(): string[];
   /** Called in the transaction of every state change. */
   onChange(listener: ChangeListener): void;
+  /** Resolves when the engine answers, rejects when not (Zeebe: a gateway topology call). Absent: in process. */
+  ping?(): Promise<void>;
 
   deploy(req: DeployRequest): Promise<DeployResult>;
   /** Every deployed version (optional: an adapter without it cannot serve the modeller's version history). */

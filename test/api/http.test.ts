@@ -95,7 +95,7 @@ describe('API plumbing: validation, errors, health, OpenAPI', () => {
   describe('GET /api/health', () => {
     it('reports the database and engine without a token', async () => {
       const res = await request(h.app).get('/api/health').expect(200);
-      expect(res.body).to.include({ status: 'ok', db: 'up', engine: 'embedded' });
+      expect(res.body).to.include({ status: 'ok', db: 'up', engine: 'embedded', engineStatus: 'up' });
       expect(res.body.version).to.match(/^\d+\.\d+\.\d+/);
     });
 

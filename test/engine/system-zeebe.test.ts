@@ -38,7 +38,7 @@ describe('the system on ENGINE=zeebe (over the test doubles)', function () {
   it('deploys the shipped models to Zeebe and reports the engine in /api/health', async function () {
     const health = await request(system.url).get('/api/health');
     expect(health.status).to.equal(200);
-    expect(health.body).to.include({ status: 'ok', engine: 'zeebe' });
+    expect(health.body).to.include({ status: 'ok', engine: 'zeebe', engineStatus: 'up' });
     const deployed = [...doubles.broker.processes.values()].map((p) => p.bpmnProcessId).sort();
     expect(deployed).to.include('procurement');
     expect(doubles.broker.forms.size).to.be.greaterThan(0);
@@ -54,5 +54,19 @@ describe('the system on ENGINE=zeebe (over the test doubles)', function () {
       items = (await request(system.url).get('/api/tasks?scope=mine').set('Authorization', `Bearer ${login.body.token}`)).body.items;
     }
     expect(items.map((t) => [t.elementId, t.instanceId])).to.deep.equal([['fill_application', ref.instanceId]]);
+  });
+
+  it('answers /api/health with 503 when the gateway stops answering, and ok again when it is back', async function () {
+    this.timeout(20_000);
+    doubles.broker.stallTopology(true);
+    const started = Date.now();
+    const down = await request(system.url).get('/api/health');
+    expect(down.status).to.equal(503);
+    expect(down.body).to.include({ status: 'error', db: 'up', engine: 'zeebe', engineStatus: 'down' });
+    expect(Date.now() - started).to.be.below(10_000);
+    doubles.broker.stallTopology(false);
+    const up = await request(system.url).get('/api/health');
+    expect(up.status).to.equal(200);
+    expect(up.body).to.include({ engineStatus: 'up' });
   });
 });

@@ -638,5 +638,9 @@ export class ZeebeEngine implements Engine {
   async topology(): Promise<unknown> {
     return this.zbc.topology();
   }
+
+  async ping(): Promise<void> {
+    await this.topology();
+  }
 }
 

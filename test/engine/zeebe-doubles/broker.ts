@@ -189,6 +189,20 @@ function setPath(target: Vars, path: string, value: unknown): void {
 const ext = (el: any, type: string): any => (el.extensionElements?.values ?? []).find((v: any) => v.$type === type);
 
 export class Broker {
+  /** Fault injection: while stalled, Topology calls get no answer (a hung cluster); unstalling answers them. */
+  private stalledTopology: (() => void)[] | null = null;
+  stallTopology(on: boolean): void {
+    if (on) this.stalledTopology ??= [];
+    else {
+      const waiting = this.stalledTopology ?? [];
+      this.stalledTopology = null;
+      for (const release of waiting) release();
+    }
+  }
+  /** Resolves at once, or when the stall ends. */
+  topologyAnswer(): Promise<void> {
+    return this.stalledTopology ? new Promise((resolve) => this.stalledTopology!.push(resolve)) : Promise.resolve();
+  }
   private nextKey = 2n ** 51n + 1n;
   readonly processes = new Map<string, ProcessDef>();
   readonly forms = new Map<string, { formId: string; version: number; formKey: string; checksum: string }>();

@@ -94,10 +94,13 @@ export async function startGrpcDouble(broker: Broker, opts: { token?: string } =
   }
   const u = (name: string, fn: (req: any) => unknown | Promise<unknown>) => unary(broker, name, fn, token);
   Object.assign(impl, {
-    Topology: u('Topology', () => ({
-      brokers: [{ nodeId: 0, host: 'double', port: 26501, version: '8.8.0-double', partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] }],
-      clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-double',
-    })),
+    Topology: u('Topology', async () => {
+      await broker.topologyAnswer();
+      return {
+        brokers: [{ nodeId: 0, host: 'double', port: 26501, version: '8.8.0-double', partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] }],
+        clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-double',
+      };
+    }),
     DeployResource: u('DeployResource', async (req) => {
       const res = await broker.deploy((req.resources ?? []).map((r: any) => ({ name: r.name, content: Buffer.from(r.content) })));
       return { key: res.key, deployments: res.deployments, tenantId: '<default>' };
