@@ -15,6 +15,7 @@ import type {
   EngineChange, IncidentView, InstanceRef, ModelProblem, InstanceView, PublishMessageRequest, PublishResult, StartRequest, Variables, Worker, WorkerOptions,
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from './model.ts';
+import { compileDeployed, getDeploymentRecord, listDeploymentRecords, validateModelXml } from '../deployment-records.ts';
 import { EngineRunError, InstanceRun, type RunResult, type WaitState } from './run.ts';
 import { change, EngineStore, parseJson, type InstanceRow } from './store.ts';
 import { newKey } from './keys.ts';
@@ -93,30 +94,16 @@ export class EmbeddedEngine implements Engine {
     return result;
   }
 
-  async listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
-    const where = filter.bpmnProcessId ? { bpmnProcessId: filter.bpmnProcessId } : {};
-    const rows = await this.store.m.Deployment.findAll({
-      where,
-      attributes: { exclude: ['xml'] },
-      order: [['bpmnProcessId', 'ASC'], ['version', 'DESC']],
-    });
-    return rows.map(toDeploymentInfo);
+  listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
+    return listDeploymentRecords(this.store.m.Deployment, filter);
   }
 
-  async getDeployment(deploymentId: string): Promise<DeploymentView | null> {
-    const row = await this.store.m.Deployment.findByPk(deploymentId);
-    return row ? { ...toDeploymentInfo(row), xml: row.xml as string } : null;
+  getDeployment(deploymentId: string): Promise<DeploymentView | null> {
+    return getDeploymentRecord(this.store.m.Deployment, deploymentId);
   }
 
-  async validateModel(xml: string): Promise<ModelProblem[]> {
-    try {
-      // Workers and forms are the caller's checks (the modeller lints them with its own rule names).
-      await compileModel(xml, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
-      return [];
-    } catch (err) {
-      if (err instanceof ModelError) return err.problems;
-      throw err;
-    }
+  validateModel(xml: string): Promise<ModelProblem[]> {
+    return validateModelXml(xml);
   }
 
   private model(deploymentId: string): Promise<CompiledModel> {
@@ -126,7 +113,7 @@ export class EmbeddedEngine implements Engine {
         const row = await this.store.m.Deployment.findByPk(deploymentId);
         if (!row) throw new Error(`deployment ${deploymentId} is missing`);
         // Already accepted once: compile without the worker/form checks (a worker may be gone; jobs then raise incidents).
-        return compileModel(row.xml as string, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
+        return compileDeployed(row.xml as string);
       })();
       p.catch(() => this.models.delete(deploymentId));
       this.models.set(deploymentId, p);
@@ -561,21 +548,6 @@ export class EmbeddedEngine implements Engine {
       if (this.locks.get(instanceId) === next) this.locks.delete(instanceId);
     }
   }
-}
-
-/** A deployment row as the port shows it (also used by the Zeebe adapter, which records deployments in the same table). */
-export function toDeploymentInfo(row: Record<string, unknown>): DeploymentInfo {
-  return {
-    deploymentId: row.id as string,
-    bpmnProcessId: row.bpmnProcessId as string,
-    name: (row.name as string | null) ?? null,
-    version: row.version as number,
-    resourceName: row.resourceName as string,
-    contentHash: row.contentHash as string,
-    deployedBy: (row.deployedBy as string | null) ?? null,
-    comment: (row.comment as string | null) ?? null,
-    createdAt: new Date(row.createdAt as string).toISOString(),
-  };
 }
 
 function toRef(row: InstanceRow, result?: RunResult): InstanceRef {

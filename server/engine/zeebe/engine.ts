@@ -29,7 +29,7 @@ import {
 } from '../port.ts';
 import { compileModel, ModelError, type CompiledModel } from '../embedded/model.ts';
 import { defineEngineModels } from '../embedded/store.ts';
-import { toDeploymentInfo } from '../embedded/engine.ts';
+import { compileDeployed, getDeploymentRecord, listDeploymentRecords, validateModelXml } from '../deployment-records.ts';
 import { ZeebeRest, RestError, type RestIncident } from './rest.ts';
 import { TaskSync, change } from './task-sync.ts';
 import type { ZeebeSettings } from './settings.ts';
@@ -205,28 +205,16 @@ export class ZeebeEngine implements Engine {
   }
 
   /** Definitions deployed through this app (engine_deployments; id = Zeebe's process definition key). */
-  async listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
-    const rows = await this.m.Deployment.findAll({
-      where: filter.bpmnProcessId ? { bpmnProcessId: filter.bpmnProcessId } : {},
-      attributes: { exclude: ['xml'] },
-      order: [['bpmnProcessId', 'ASC'], ['version', 'DESC']],
-    });
-    return rows.map(toDeploymentInfo);
+  listDeployments(filter: { bpmnProcessId?: string } = {}): Promise<DeploymentInfo[]> {
+    return listDeploymentRecords(this.m.Deployment, filter);
   }
 
-  async getDeployment(deploymentId: string): Promise<DeploymentView | null> {
-    const row = await this.m.Deployment.findByPk(deploymentId);
-    return row ? { ...toDeploymentInfo(row), xml: row.xml as string } : null;
+  getDeployment(deploymentId: string): Promise<DeploymentView | null> {
+    return getDeploymentRecord(this.m.Deployment, deploymentId);
   }
 
-  async validateModel(xml: string): Promise<ModelProblem[]> {
-    try {
-      await compileModel(xml, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
-      return [];
-    } catch (err) {
-      if (err instanceof ModelError) return err.problems;
-      throw err;
-    }
+  validateModel(xml: string): Promise<ModelProblem[]> {
+    return validateModelXml(xml);
   }
 
   /** The compiled model of a deployed definition (from engine_deployments), or null when it was deployed elsewhere. */
@@ -236,7 +224,7 @@ export class ZeebeEngine implements Engine {
       p = (async () => {
         const row = await this.m.Deployment.findByPk(processDefinitionKey);
         if (!row) return null;
-        return compileModel(row.xml as string, { taskTypes: { has: () => true } as unknown as Set<string>, formExists: () => true });
+        return compileDeployed(row.xml as string);
       })();
       p.catch(() => this.models.delete(processDefinitionKey));
       this.models.set(processDefinitionKey, p);
