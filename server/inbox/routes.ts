@@ -2,6 +2,7 @@
  * The task API (inbox). Reads come from the `tasks` projection; every change goes through the engine port,
  * which re-checks state atomically (a lost race surfaces as its 409).
  */
+import { businessDate } from '../calendar/deadlines.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { EnginePort } from '../engine/port.ts';
@@ -22,7 +23,6 @@ import { COUNT_CAP, listTasks } from './query.ts';
 import { completeBody, listTasksQuery, taskDetailSchema, taskIdParams, taskItemSchema, taskPageSchema } from './schemas.ts';
 
 /** The Asia/Shanghai calendar day of a moment, YYYY-MM-DD (dates in forms are Shanghai days). */
-export const shanghaiDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(at);
 
 // An engine gets the inbox's change listeners once, however many apps are built on it.
 const listening = new WeakSet<EnginePort>();
@@ -187,7 +187,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       let variables = body.variables ?? {};
       if (form) {
         const instance = await engine.getInstance(task.instanceId);
-        const checked = validateSubmission(form, variables, { variables: instance?.variables ?? {}, today: shanghaiDay(clock.now()) });
+        const checked = validateSubmission(form, variables, { variables: instance?.variables ?? {}, today: businessDate(clock.now()) });
         if (checked.errors.length) {
           throw validationFailed(`表单校验未通过：${checked.errors.length} 处需要修改 (the submission does not satisfy the form)`, checked.errors);
         }

@@ -4,12 +4,7 @@
  */
 import fs from 'node:fs';
 import { z } from 'zod';
-import dayjs from 'dayjs';
-import utc from 'dayjs/plugin/utc.js';
-import timezone from 'dayjs/plugin/timezone.js';
-
-dayjs.extend(utc);
-dayjs.extend(timezone);
+import { businessDate } from '../calendar/deadlines.ts';
 
 export type Level = 'county' | 'city' | 'province';
 
@@ -30,7 +25,7 @@ export function loadThresholds(path = new URL('./thresholds.json', import.meta.u
 
 /** The open-tender threshold in force at `at` for that level, with its legal basis. */
 export function openTenderThreshold(at: Date, level: Level = 'county', entries: ThresholdEntry[] = (cached ??= loadThresholds())): ThresholdEntry {
-  const day = dayjs(at).tz('Asia/Shanghai').format('YYYY-MM-DD');
+  const day = businessDate(at);
   const inForce = entries
     .filter((e) => e.level === level && e.effectiveFrom <= day)
     .sort((a, b) => (a.effectiveFrom < b.effectiveFrom ? 1 : -1))[0];
