@@ -29,6 +29,9 @@ import { RawBodyRoutes, type Api } from './http/route.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerInstanceRoutes } from './instances/routes.ts';
 import { registerDeploymentRoutes } from './modeler/routes.ts';
+import { registerProjectRoutes } from './procurement/routes.ts';
+import { registerTenderRoutes } from './tender/routes.ts';
+import { registerEvaluationRoutes } from './evaluation/routes.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
 import { webRouter } from './web/static.ts';
@@ -85,6 +88,11 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerCreditRoutes(api, { db, clock });
   const documentCalendar = createCalendarService(db, clock);
   registerDocumentRoutes(api, { documents: createDocumentService({ db, clock, calendar: documentCalendar }), engine, Task, clock, calendar: documentCalendar });
+
+  const chain = { db, engine, clock, config, logger, Task };
+  registerProjectRoutes(api, chain);
+  registerTenderRoutes(api, chain);
+  registerEvaluationRoutes(api, chain);
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

@@ -2,9 +2,11 @@
  * Worker for `zeebe:taskDefinition type="generate-document"`: renders a standard document from the instance's
  * data and stores it as a new version linked to the instance and its project number.
  *   headers: templateId (a template of templates/, e.g. approval-form), resultVariable (optional, default
- *            `<templateId in camelCase>Document`)
+ *            `<templateId in camelCase>Document`), dataVariable (optional: the name of one variable holding the whole
+ *            data object, e.g. `tenderNoticeData` prepared by the chain's workers)
  *   data:    the instance variables named like the template schema's top-level properties (input mappings on the
- *            service task build them, e.g. `project` and `approvals` for the approval form)
+ *            service task build them, e.g. `project` and `approvals` for the approval form), or with dataVariable
+ *            that variable's properties
  *   output:  { [resultVariable]: { id, version, sha256 } }
  * Filled in from the records when the data leaves them out: the 采购人 (project.purchaser) is the initiator's
  * organisation, and approval entries that name their user task (`elementId`) get the approver and the date.
@@ -100,7 +102,16 @@ export function generateDocumentWorker(deps: WorkerDeps): Worker {
     if (!findTemplate(templateId)) throw new Error(`任务头 templateId 指向不存在的模板 ${templateId} (unknown template)`);
     const resultVariable = (job.headers.resultVariable ?? '').trim() || `${camel(templateId)}Document`;
     if (!VARIABLE.test(resultVariable)) throw new Error(`任务头 resultVariable 无效 (invalid header "resultVariable": ${resultVariable})`);
-    const data = templateData(templateId, job.variables);
+    const dataVariable = (job.headers.dataVariable ?? '').trim();
+    let source: Record<string, unknown> = job.variables;
+    if (dataVariable) {
+      const value = job.variables[dataVariable];
+      if (!value || typeof value !== 'object' || Array.isArray(value)) {
+        throw new Error(`变量 ${dataVariable} 不是文书数据对象 (variable named by header "dataVariable" is not an object)`);
+      }
+      source = value as Record<string, unknown>;
+    }
+    const data = templateData(templateId, source);
     const owner = await initiatorOrganisation(job);
     const project = data.project as Record<string, unknown> | undefined;
     if (project && typeof project === 'object' && !project.purchaser) {

@@ -2,32 +2,28 @@
  * Job workers: one handler per `zeebe:taskDefinition type` used in processes/*.bpmn. Both engine adapters call
  * the same functions. A model whose service task type is not listed here is refused at deploy.
  */
-import type { Database } from '../db.ts';
-import type { Clock } from '../clock.ts';
-import type { EnginePort, Worker, WorkerOptions } from '../engine/port.ts';
+import type { EnginePort } from '../engine/port.ts';
+import type { WorkerDeps, WorkerTable } from './definition.ts';
+import { TENDER_WORKERS } from '../tender/workers.ts';
+import { EVALUATION_WORKERS } from '../evaluation/workers.ts';
+import { PROCUREMENT_WORKERS } from '../procurement/workers.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
 import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
 import { DEPLOY_CHANGE_TASK_TYPE, deployChangeWorker, REJECT_CHANGE_TASK_TYPE, rejectChangeWorker } from '../modeler/change-workers.ts';
 
-export interface WorkerDeps {
-  db: Database;
-  clock: Clock;
-  /** The engine the worker runs in (set by registerWorkers; the process-change worker deploys through it). */
-  engine?: EnginePort;
-}
+export type { WorkerDeps } from './definition.ts';
 
-interface WorkerDefinition {
-  create(deps: WorkerDeps): Worker;
-  options?: WorkerOptions;
-}
-
-const WORKERS: Readonly<Record<string, WorkerDefinition>> = {
+const WORKERS: WorkerTable = {
   [PROJECT_NUMBER_TASK_TYPE]: { create: projectNumberWorker, options: { retries: 3 } },
   [COMPUTE_DEADLINE_TASK_TYPE]: { create: computeDeadlineWorker, options: { retries: 3 } },
   [GENERATE_DOCUMENT_TASK_TYPE]: { create: generateDocumentWorker, options: { retries: 3 } },
   [DEPLOY_CHANGE_TASK_TYPE]: { create: deployChangeWorker, options: { retries: 3 } },
   [REJECT_CHANGE_TASK_TYPE]: { create: rejectChangeWorker, options: { retries: 3 } },
+  // The procurement chain after approval: each component declares its own task types.
+  ...TENDER_WORKERS,
+  ...EVALUATION_WORKERS,
+  ...PROCUREMENT_WORKERS,
 };
 
 /** Every task type that has a worker. */
