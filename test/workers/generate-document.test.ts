@@ -117,6 +117,23 @@ describe('workers: generate-document', function () {
     expect(await versionCount()).to.equal(0);
   });
 
+  it('takes the whole data object from the variable named by the dataVariable header', async function () {
+    const worker = generateDocumentWorker({ db: t.db, clock });
+    const data = approvalVariables();
+    // The top-level variables hold no document data at all: only the named variable does.
+    const out = (await worker(job({ key: 'dv-1', variables: { initiator: 'purchaser', projectNumber: 'FCZC-2026-0007', approvalData: data }, headers: { templateId: 'approval-form', dataVariable: 'approvalData' } }), ctx)) as any;
+    const v = (await createDocumentService({ db: t.db, clock }).getVersion(out.approvalFormDocument.id))!;
+    expect((v.data as any).project.projectNumber).to.equal((data.project as any).projectNumber);
+    expect(v.data).not.to.have.property('unrelated');
+    // A missing or non-object variable is a plain failure (retried, then an incident), nothing stored.
+    for (const variables of [{ initiator: 'purchaser' }, { initiator: 'purchaser', approvalData: [data] }, { initiator: 'purchaser', approvalData: 'x' }]) {
+      const err = await Promise.resolve(worker(job({ key: 'dv-bad', variables, headers: { templateId: 'approval-form', dataVariable: 'approvalData' } }), ctx)).then(() => null, (e) => e);
+      expect(err).to.be.instanceOf(Error).and.not.instanceOf(BpmnError);
+      expect(err.message).to.include('approvalData');
+    }
+    expect(await versionCount()).to.equal(1);
+  });
+
   describe('inside processes/procurement.bpmn', function () {
     let engine: Engine;
     beforeEach(async function () {
