@@ -1,0 +1,63 @@
+/**
+ * The application data and the steps every chain test shares: a purchaser files the application through the inbox,
+ * the four approvals (CHAIN.md part A).
+ */
+import { expect } from 'chai';
+import { approve, pick, type Chain, type Vars } from './driver.ts';
+
+/** 40 desktop computers for the 涪城区教育局's classrooms: 40 × 5,200.00 元 = 208,000.00 元. */
+export function application(over: Vars = {}): Vars {
+  return {
+    projectName: '涪城区教育局计算机教室设备采购项目',
+    categoryCode: 'A02010104',
+    procurementType: 'goods',
+    method: '公开招标',
+    budgetYuan: 220_000,
+    maxPriceYuan: 215_000,
+    fundingSource: '一般公共预算资金',
+    organisationForm: '分散采购',
+    importedProducts: false,
+    smeReserved: false,
+    deliveryDate: '2026-08-31',
+    deliveryPlace: '涪城区实验小学计算机教室',
+    description: '计算机教室台式计算机 40 台，含安装调试、三年原厂质保和教师培训。',
+    items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity: 40, unit: '台', unitPriceYuan: 5200 }],
+    ...over,
+  };
+}
+
+/**
+ * The purchaser starts an application from the inbox (`POST /api/processes/procurement/instances`) and fills
+ * 填报采购申请 with what the form shows: the agency is the first the form offers (`agencyOptions`). Returns the
+ * instance id.
+ */
+export async function fileApplication(c: Chain, user: string, values: Vars = application()): Promise<string> {
+  const started = await c.post(user, '/api/processes/procurement/instances', {});
+  expect(started.status, JSON.stringify(started.body)).to.equal(201);
+  const instanceId = started.body.instanceId as string;
+  const fill = await c.task(user, instanceId, 'fill_application');
+  const detail = await c.taskDetail(user, fill.id);
+  const options = detail.variables.agencyOptions as { value: number }[] | undefined;
+  const withAgency = options?.length && values.agencyId === undefined ? { ...values, agencyId: options[0]!.value } : values;
+  const res = await c.tryComplete(user, fill.id, pick(withAgency, await c.formKeys(user, fill.id)));
+  expect(res.status, `filing the application: ${JSON.stringify(res.body)}`).to.equal(200);
+  return instanceId;
+}
+
+/** 主管部门 → 财政采购股 → 监督 approve (each as the demo user of that role unless given). */
+export async function approveAll(c: Chain, instanceId: string, who: { dept?: string; finance?: string; supervisor?: string } = {}) {
+  await c.complete(who.dept ?? 'dept_approver', instanceId, 'dept_approval', approve('需求真实，配置标准符合规定。'));
+  await c.complete(who.finance ?? 'finance_section', instanceId, 'finance_approval', approve('预算指标已落实。'));
+  await c.complete(who.supervisor ?? 'supervisor', instanceId, 'supervisor_approval', approve('采购方式与组织形式合规，同意。'));
+}
+
+/** True when the deployed procurement model carries the tender chain (CHAIN.md part B onwards). */
+export async function chainDeployed(c: Chain): Promise<boolean> {
+  const res = await c.get('process_admin', '/api/deployments', { bpmnProcessId: 'procurement' });
+  if (res.status !== 200) return false;
+  const items = (res.body.items ?? res.body) as { id: string; version: number; bpmnProcessId?: string }[];
+  const latest = items.filter((d) => !d.bpmnProcessId || d.bpmnProcessId === 'procurement').sort((a, b) => b.version - a.version)[0];
+  if (!latest) return false;
+  const one = await c.get('process_admin', `/api/deployments/${latest.id}`);
+  return typeof one.body.xml === 'string' && one.body.xml.includes('id="prepare_tender"');
+}
