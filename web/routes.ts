@@ -18,6 +18,11 @@ const ChangeRequestPage = lazyPage(() => import('./pages/modeler/ChangeRequestPa
 const DeploymentsPage = lazyPage(() => import('./pages/modeler/DeploymentsPage.tsx').then((m) => m.DeploymentsPage));
 const DiffPage = lazyPage(() => import('./pages/modeler/DiffPage.tsx').then((m) => m.DiffPage));
 const EditorPage = lazyPage(() => import('./pages/modeler/EditorPage.tsx').then((m) => m.EditorPage));
+const ProjectsPage = lazyPage(() => import('./pages/projects/ProjectsPage.tsx').then((m) => m.ProjectsPage));
+const NewProjectPage = lazyPage(() => import('./pages/projects/NewProjectPage.tsx').then((m) => m.NewProjectPage));
+const ProjectPage = lazyPage(() => import('./pages/projects/ProjectPage.tsx').then((m) => m.ProjectPage));
+const TendersPage = lazyPage(() => import('./pages/tenders/TendersPage.tsx').then((m) => m.TendersPage));
+const TenderPage = lazyPage(() => import('./pages/tenders/TenderPage.tsx').then((m) => m.TenderPage));
 
 export interface PageProps {
   params: Record<string, string>;
@@ -37,6 +42,8 @@ export interface RouteDef {
   public?: boolean;
 }
 
+/** Who sees procurement projects (GET /api/projects; suppliers and experts do not). */
+const PROJECT_READERS = ['purchaser', 'agency', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin'];
 /** Roles of public bodies and the agency (registers: server/registry/access.ts STAFF). */
 const REGISTER_STAFF = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'process_admin', 'auditor'];
 
@@ -44,6 +51,11 @@ export const routes: RouteDef[] = [
   { path: '/', component: HomePage, title: 'common:nav.home', nav: true },
   { path: '/login', component: LoginPage, title: 'common:login.title', public: true },
   { path: '/inbox', component: InboxPage, title: 'inbox:nav.inbox', nav: true },
+  { path: '/projects', component: ProjectsPage, title: 'projects:nav', nav: true, roles: PROJECT_READERS },
+  { path: '/projects/new', component: NewProjectPage, title: 'projects:newTitle', roles: ['purchaser'] },
+  { path: '/projects/:id', component: ProjectPage, title: 'projects:detailTitle', roles: PROJECT_READERS },
+  { path: '/tenders', component: TendersPage, title: 'tenders:nav', nav: true },
+  { path: '/tenders/:id', component: TenderPage, title: 'tenders:detailTitle' },
   { path: '/modeler', component: DeploymentsPage, title: 'modeler:nav', nav: true, roles: ['process_admin', 'supervisor', 'auditor'] },
   { path: '/modeler/edit', component: EditorPage, title: 'modeler:editorTitle', roles: ['process_admin'] },
   { path: '/modeler/diff/:id/:otherId', component: DiffPage, title: 'modeler:diffTitle', roles: ['process_admin', 'supervisor', 'auditor'] },

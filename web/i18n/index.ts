@@ -11,6 +11,8 @@ import registers from './registers.ts';
 import documents from './documents.ts';
 import inbox from './inbox.ts';
 import modeler from './modeler.ts';
+import projects from './projects.ts';
+import tenders from './tenders.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -22,6 +24,8 @@ const catalogues: Record<string, Catalogue> = {
   inbox,
   calendar,
   modeler,
+  projects,
+  tenders,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;

@@ -1,0 +1,192 @@
+/**
+ * One procurement project: overview, progress timeline, deadlines with their legal basis, documents, tender
+ * summary, ranking (after evaluation), award, contract, and the instance's BPMN diagram with the current step
+ * highlighted (the inbox's NavigatedViewer component). Read-only for everyone; acting happens in the inbox.
+ */
+import { api } from '../../api.ts';
+import { useT } from '../../i18n/index.ts';
+import type { PageProps } from '../../routes.ts';
+import { DataTable } from '../../ui/DataTable.tsx';
+import { ErrorBox } from '../../ui/ErrorBox.tsx';
+import { formatDateTime, formatYuan } from '../../ui/format.ts';
+import { useAsync } from '../../ui/useAsync.ts';
+import { DiagramView } from '../inbox/DiagramView.tsx';
+import type { Diagram } from '../inbox/types.ts';
+import '../inbox/inbox.css';
+import { DeadlineText, Money, StatusBadge } from './parts.tsx';
+import { deadlineBasis, deadlineLabel, stepNames, type ProjectDetail, type RankingRow } from './types.ts';
+import './projects.css';
+
+const fen = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatYuan(v) : '—');
+
+export function ProjectPage({ params }: PageProps) {
+  const t = useT('projects');
+  const id = encodeURIComponent(params.id);
+  const project = useAsync(() => api<ProjectDetail | { project: ProjectDetail }>('GET', `/api/projects/${id}`), [id]);
+  const diagram = useAsync(() => api<Diagram>('GET', `/api/projects/${id}/diagram`), [id]);
+  if (project.error) return <ErrorBox error={project.error} />;
+  if (!project.data) return <p class="muted">{t('common:errors.loading')}</p>;
+  const p: ProjectDetail = 'project' in project.data ? project.data.project : project.data;
+  const timeline = p.timeline ?? p.history ?? [];
+  const tender = p.tender ?? null;
+  const tenderId = tender?.tenderId ?? tender?.id;
+  const yesNo = (b: boolean | undefined) => (b === undefined ? '—' : b ? t('yes') : t('no'));
+
+  return (
+    <section class="project-page" data-testid="project-page" data-project-id={p.id}>
+      <p><a href="#/projects">← {t('back')}</a></p>
+      <h1>
+        <span data-testid="project-number">{p.projectNumber ?? '—'}</span> {p.projectName} <StatusBadge status={p.status} />
+      </h1>
+      <div class="project-columns">
+        <section class="panel">
+          <h2>{t('sections.facts')}</h2>
+          <dl class="facts" data-testid="project-facts">
+            <dt>{t('facts.number')}</dt><dd>{p.projectNumber ?? '—'}</dd>
+            <dt>{t('facts.currentSteps')}</dt><dd data-testid="project-current-step">{stepNames(p) || '—'}</dd>
+            <dt>{t('fields.method')}</dt><dd>{p.method}</dd>
+            {p.procurementType ? <><dt>{t('fields.procurementType')}</dt><dd>{t(`procurementType.${p.procurementType}`, { defaultValue: p.procurementType })}</dd></> : null}
+            {p.categoryCode ? <><dt>{t('fields.categoryCode')}</dt><dd>{p.categoryCode}</dd></> : null}
+            <dt>{t('facts.budget')}</dt><dd><Money fen={p.budgetFen} /></dd>
+            {p.maxPriceFen != null ? <><dt>{t('facts.maxPrice')}</dt><dd><Money fen={p.maxPriceFen} /></dd></> : null}
+            {p.fundingSource ? <><dt>{t('fields.fundingSource')}</dt><dd>{p.fundingSource}</dd></> : null}
+            {p.organisationForm ? <><dt>{t('fields.organisationForm')}</dt><dd>{p.organisationForm}</dd></> : null}
+            {p.purchaserName ? <><dt>{t('facts.purchaser')}</dt><dd>{p.purchaserName}</dd></> : null}
+            {p.agencyName ? <><dt>{t('facts.agency')}</dt><dd>{p.agencyName}</dd></> : null}
+            {p.initiator ? <><dt>{t('facts.initiator')}</dt><dd>{p.initiator}</dd></> : null}
+            <dt>{t('fields.smeReserved')}</dt><dd>{yesNo(p.smeReserved)}</dd>
+            <dt>{t('fields.importedProducts')}</dt><dd>{yesNo(p.importedProducts)}</dd>
+            {p.deliveryDate ? <><dt>{t('fields.deliveryDate')}</dt><dd>{p.deliveryDate}</dd></> : null}
+            {p.deliveryPlace ? <><dt>{t('fields.deliveryPlace')}</dt><dd>{p.deliveryPlace}</dd></> : null}
+            {p.createdAt ? <><dt>{t('facts.createdAt')}</dt><dd>{formatDateTime(p.createdAt)}</dd></> : null}
+          </dl>
+          {p.description ? <p class="pre-wrap">{p.description}</p> : null}
+        </section>
+        <section class="panel">
+          <h2>{t('sections.deadlines')}</h2>
+          {p.deadlines?.length ? (
+            <table class="data-table" data-testid="project-deadlines">
+              <thead><tr><th>{t('deadline.name')}</th><th>{t('deadline.at')}</th><th>{t('deadline.basis')}</th></tr></thead>
+              <tbody>
+                {p.deadlines.map((d, i) => (
+                  <tr key={i}>
+                    <td>{deadlineLabel(d)} {d.overdue ? <span class="badge badge-error">{t('deadline.overdue')}</span> : null}</td>
+                    <td><DeadlineText at={d.at} basis={deadlineBasis(d)} overdue={d.overdue} /></td>
+                    <td class="small">{deadlineBasis(d) || '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : <p class="muted">{t('none')}</p>}
+          <h2>{t('sections.timeline')}</h2>
+          {timeline.length ? (
+            <ol class="project-timeline" data-testid="project-timeline">
+              {timeline.map((e, i) => (
+                <li key={i}>
+                  <span class="muted small">{formatDateTime(e.at)}</span> {e.label ?? e.name ?? e.elementId}
+                  {e.actorName || e.actor ? <span class="muted small"> · {t('timeline.by')} {e.actorName ?? e.actor}</span> : null}
+                  {e.text ? <div class="small">{e.text}</div> : null}
+                </li>
+              ))}
+            </ol>
+          ) : <p class="muted">{t('timeline.empty')}</p>}
+        </section>
+      </div>
+
+      {p.items?.length ? (
+        <section class="panel">
+          <h2>{t('sections.items')}</h2>
+          <DataTable
+            testId="project-items"
+            rows={p.items}
+            rowKey={(it) => `${it.itemCode}-${it.itemName}`}
+            columns={[
+              { key: 'code', title: t('item.code'), render: (it) => it.itemCode ?? '' },
+              { key: 'name', title: t('item.name'), render: (it) => it.itemName ?? '' },
+              { key: 'q', title: t('item.quantity'), render: (it) => `${it.quantity ?? ''} ${it.unit ?? ''}`, align: 'right' },
+              { key: 'unit', title: t('item.unitPrice'), render: (it) => (it.unitPriceFen != null ? fen(it.unitPriceFen) : (it.unitPriceYuan ?? '—')), align: 'right' },
+              { key: 'line', title: t('item.lineTotal'), render: (it) => fen(it.lineTotalFen), align: 'right' },
+            ]}
+          />
+        </section>
+      ) : null}
+
+      <section class="panel">
+        <h2>{t('sections.documents')}</h2>
+        {p.documents?.length ? (
+          <ul data-testid="project-documents">
+            {p.documents.map((d) => (
+              <li key={d.id}><a href={`#/documents/${d.id}`}>{d.title}</a>{d.latestVersion ? <span class="muted small"> v{d.latestVersion}</span> : null}{d.updatedAt ? <span class="muted small"> · {formatDateTime(d.updatedAt)}</span> : null}</li>
+            ))}
+          </ul>
+        ) : <p class="muted">{t('none')}</p>}
+      </section>
+
+      {tender ? (
+        <section class="panel" data-testid="project-tender">
+          <h2>{t('sections.tender')} {tender.round ? <span class="muted small">{t('tender.round', { round: tender.round })}</span> : null}</h2>
+          <dl class="facts">
+            {tender.status ? <><dt>{t('tender.status')}</dt><dd><StatusBadge status={tender.status} ns="tenders" /></dd></> : null}
+            {tender.publishedAt ? <><dt>{t('tender.publishedAt')}</dt><dd>{formatDateTime(tender.publishedAt)}</dd></> : null}
+            <dt>{t('tender.deadline')}</dt><dd><DeadlineText at={tender.bidDeadlineAt} basis={tender.bidDeadlineBasis} /></dd>
+            {tender.bidDeadlineBasis ? <><dt>{t('tender.basis')}</dt><dd class="small">{tender.bidDeadlineBasis}</dd></> : null}
+            {tender.minBids != null ? <><dt>{t('tender.minBids')}</dt><dd>{tender.minBids}</dd></> : null}
+            {tender.bidCount != null ? <><dt>{t('tender.bids')}</dt><dd>{tender.bidCount}</dd></> : null}
+          </dl>
+          {tenderId ? <p><a href={`#/tenders/${tenderId}`}>{t('tender.open')}</a></p> : null}
+        </section>
+      ) : null}
+
+      {p.ranking?.length ? (
+        <section class="panel">
+          <h2>{t('sections.ranking')}</h2>
+          <DataTable<RankingRow>
+            testId="project-ranking"
+            rows={p.ranking}
+            rowKey={(r) => r.bidId}
+            columns={[
+              { key: 'rank', title: t('ranking.rank'), render: (r) => r.rank, width: '60px' },
+              { key: 'supplier', title: t('ranking.supplier'), render: (r) => r.supplierName },
+              { key: 'bid', title: t('ranking.bidPrice'), render: (r) => fen(r.bidPriceFen), align: 'right' },
+              { key: 'eval', title: t('ranking.evaluatedPrice'), render: (r) => fen(r.evaluatedPriceFen), align: 'right' },
+              { key: 'price', title: t('ranking.price'), render: (r) => r.priceScore ?? '—', align: 'right' },
+              { key: 'tech', title: t('ranking.technical'), render: (r) => r.technicalScore ?? '—', align: 'right' },
+              { key: 'bus', title: t('ranking.business'), render: (r) => r.businessScore ?? '—', align: 'right' },
+              { key: 'total', title: t('ranking.total'), render: (r) => <strong>{r.totalScore ?? '—'}</strong>, align: 'right' },
+            ]}
+          />
+        </section>
+      ) : null}
+
+      {p.award ? (
+        <section class="panel" data-testid="project-award">
+          <h2>{t('sections.award')}</h2>
+          <dl class="facts">
+            <dt>{t('award.supplier')}</dt><dd>{p.award.supplierName}</dd>
+            {p.award.creditCode ? <><dt>{t('award.creditCode')}</dt><dd>{p.award.creditCode}</dd></> : null}
+            <dt>{t('award.amount')}</dt><dd><Money fen={p.award.amountFen} /></dd>
+            {p.awardedAt ?? p.award.awardedAt ? <><dt>{t('award.awardedAt')}</dt><dd>{formatDateTime(p.awardedAt ?? p.award.awardedAt)}</dd></> : null}
+            {p.challengeDeadlineAt ? <><dt>{t('award.challengeDeadline')}</dt><dd><DeadlineText at={p.challengeDeadlineAt} /></dd></> : null}
+            {p.contractDeadlineAt ? <><dt>{t('award.contractDeadline')}</dt><dd><DeadlineText at={p.contractDeadlineAt} /></dd></> : null}
+          </dl>
+        </section>
+      ) : null}
+
+      {p.contract ? (
+        <section class="panel" data-testid="project-contract">
+          <h2>{t('sections.contract')}</h2>
+          <dl class="facts">
+            {p.contract.contractNumber ? <><dt>{t('contract.number')}</dt><dd>{p.contract.contractNumber}</dd></> : null}
+            {p.contract.signedDate ? <><dt>{t('contract.signedDate')}</dt><dd>{p.contract.signedDate}</dd></> : null}
+            <dt>{t('contract.amount')}</dt><dd><Money fen={p.contract.amountFen ?? p.contract.contractAmountFen} /></dd>
+          </dl>
+        </section>
+      ) : null}
+
+      <section class="panel project-diagram">
+        <h2>{t('sections.diagram')}</h2>
+        {diagram.error ? <ErrorBox error={diagram.error} /> : diagram.data ? <DiagramView diagram={diagram.data} /> : <p class="muted">{t('common:errors.loading')}</p>}
+      </section>
+    </section>
+  );
+}
