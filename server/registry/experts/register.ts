@@ -249,3 +249,19 @@ export async function expertConflicts(
     return hits.map((reason) => ({ creditCode: p.creditCode, name: p.name, reason }));
   });
 }
+
+/** Every expert of the pool with what a panel draw needs (the evaluation component draws from it; names stay here). */
+export async function expertPool(tx: Transaction): Promise<{ id: number; code: string; employer: string; specialties: string[]; status: string; conflicts: { kind: string; value: string }[]; userId: number | null }[]> {
+  const rows = await registryModels(sequelizeOf(tx)).Expert.findAll({ order: [['code', 'ASC']], transaction: tx });
+  return rows.map((r) => ({
+    id: r.get('id') as number, code: r.get('code') as string, employer: r.get('employer') as string, specialties: r.get('specialties') as string[],
+    status: r.get('status') as string, conflicts: r.get('conflicts') as { kind: string; value: string }[], userId: (r.get('userId') as number | null) ?? null,
+  }));
+}
+
+/** Names of experts by id, for documents and routes after the award (identities are confidential until then). */
+export async function expertNames(tx: Transaction | undefined, sequelize: Sequelize, ids: number[]): Promise<Map<number, string>> {
+  if (!ids.length) return new Map();
+  const rows = await registryModels(sequelize).Expert.findAll({ where: { id: { [Op.in]: ids } }, attributes: ['id', 'name'], transaction: tx });
+  return new Map(rows.map((r) => [r.get('id') as number, r.get('name') as string]));
+}
