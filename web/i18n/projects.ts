@@ -12,7 +12,7 @@ export default {
       number: '项目编号', name: '项目名称', method: '采购方式', budget: '预算', status: '状态', step: '当前环节', deadline: '下一期限',
     },
     status: {
-      draft: '填报中', approving: '审批中', returned: '已退回', tendering: '招标中', bidding: '投标中', opening: '开标',
+      applying: '填报中', draft: '填报中', approving: '审批中', returned: '已退回', tendering: '招标中', bidding: '投标中', opening: '开标',
       evaluating: '评审中', awarded: '已定标', contracting: '签订合同', contracted: '已签合同', accepting: '验收中',
       archived: '已归档', failed: '废标', terminated: '已终止', withdrawn: '已撤回', running: '进行中', completed: '已完成',
     },
@@ -78,7 +78,7 @@ export default {
       number: 'Number', name: 'Name', method: 'Method', budget: 'Budget', status: 'Status', step: 'Current step', deadline: 'Next deadline',
     },
     status: {
-      draft: 'Draft', approving: 'In approval', returned: 'Returned', tendering: 'Tender preparation', bidding: 'Bidding', opening: 'Opening',
+      applying: 'Applying', draft: 'Draft', approving: 'In approval', returned: 'Returned', tendering: 'Tender preparation', bidding: 'Bidding', opening: 'Opening',
       evaluating: 'Evaluation', awarded: 'Awarded', contracting: 'Contracting', contracted: 'Contract signed', accepting: 'Acceptance',
       archived: 'Archived', failed: 'Failed tender', terminated: 'Terminated', withdrawn: 'Withdrawn', running: 'Running', completed: 'Completed',
     },
