@@ -1,0 +1,70 @@
+/**
+ * Chain scenario (e), issue 4 §11: a challenge (质疑) filed inside the window pauses the chain (no contract task),
+ * the agency answers it in the inbox within the reply limit, upholds it with re-evaluation: the chain goes back to
+ * the evaluation, the same panel scores again, the new ranking names another first candidate, the purchaser
+ * confirms again and a new award notice version is filed.
+ */
+import { expect } from 'chai';
+import { startChain, type Chain, type Vars } from './driver.ts';
+import { approvedProject, challengeBody, confirmWinner, expertsScore, runToConfirmation, threeBidders, type Bidder } from './steps.ts';
+
+describe('chain (e): challenge upheld → re-evaluation', function () {
+  this.timeout(90_000);
+  let c: Chain;
+  let id = '';
+  let bidders: Bidder[] = [];
+  let tenderId = 0;
+  let bids: Record<string, number> = {};
+  before(async () => {
+    c = await startChain();
+    bidders = await threeBidders(c);
+    await c.expertAccounts();
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  it('runs to the award: 长虹 first', async () => {
+    id = await approvedProject(c);
+    ({ tenderId, bids } = await runToConfirmation(c, id, bidders));
+    const v = await c.vars(id);
+    expect(v.firstCandidateBidId).to.equal(bids['四川长虹教育科技有限公司']);
+    await confirmWinner(c, id, bids['四川长虹教育科技有限公司']!);
+  });
+
+  it('only a supplier that bid may challenge, and only inside the window; a challenge pauses the chain', async () => {
+    const v = await c.vars(id);
+    expect((await c.post('supplier', `/api/tenders/${tenderId}/challenges`, challengeBody('我公司未投标，但认为评审不公。'))).status).to.equal(403);
+    const filed = await c.post('sup_rongxing', `/api/tenders/${tenderId}/challenges`, challengeBody('第一中标候选人所投产品的内存配置不满足招标文件第三章第 2.1 条实质性要求（≥ 16GB），技术分不应高于我公司。'));
+    expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
+    const answer = await c.task('agency', id, 'answer_challenge');
+    expect(answer.dueAt).to.be.a('string');
+    // The window closes while the challenge is open: still no contract to sign.
+    await c.advanceTo(v.challengeDeadlineAt as string);
+    await c.advance(60_000);
+    expect((await c.inbox('purchaser', { instanceId: id })).map((t) => t.elementId)).to.not.include('sign_contract');
+    const list = await c.get('agency', `/api/tenders/${tenderId}/challenges`);
+    expect(list.status).to.equal(200);
+    expect(JSON.stringify(list.body)).to.contain('内存配置');
+  });
+
+  it('the agency upholds it with re-evaluation; the panel scores again; the new first candidate is confirmed', async () => {
+    await c.complete('agency', id, 'answer_challenge', { challengeOutcome: 'upheld_reevaluate', challengeReply: '经核查质疑成立：第一中标候选人内存配置为 8GB，不满足实质性要求，依法组织原评标委员会重新评审。' });
+    await c.expectNoIncidents(id);
+    expect((await c.documents('agency', id)).map((d) => d.templateId)).to.include('challenge-letter-reply');
+    // Re-evaluation: 长虹 non-compliant by every expert this time.
+    const changed = bidders.map((b) => ({ ...b }));
+    const sheets = Array.from({ length: 5 }, () => Object.fromEntries(changed.map((b) => [b.name, {
+      technicalScore: b.technicalScore ?? 40, businessScore: b.businessScore ?? 15, compliant: b.name !== '四川长虹教育科技有限公司',
+    }])));
+    await expertsScore(c, id, sheets);
+    const v = await c.vars(id);
+    const ranking = v.ranking as Vars[];
+    expect(ranking.map((r) => r.supplierName)).to.not.include('四川长虹教育科技有限公司');
+    expect(v.firstCandidateBidId).to.not.equal(bids['四川长虹教育科技有限公司']);
+    const after = await confirmWinner(c, id, v.firstCandidateBidId as number);
+    expect((after.award as Vars).bidId).to.equal(v.firstCandidateBidId);
+    const award = (await c.documents('purchaser', id)).find((d) => d.templateId === 'award-notice');
+    expect(award!.latestVersion).to.equal(2);
+  });
+});

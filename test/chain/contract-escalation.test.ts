@@ -1,0 +1,67 @@
+/**
+ * Chain scenario (f), issue 4 §12: the contract must be signed within 30 days of the award notice (T20). When the
+ * deadline passes, the supervisor gets 合同签订超期督办 in the inbox (non-interrupting boundary timer) while the
+ * purchaser can still sign; signing then moves the chain on to publication.
+ */
+import { expect } from 'chai';
+import { startChain, type Chain } from './driver.ts';
+import { approvedProject, confirmWinner, contractForm, runToConfirmation, threeBidders, type Bidder } from './steps.ts';
+
+describe('chain (f): contract deadline passes → supervisor escalation, purchaser can still sign', function () {
+  this.timeout(90_000);
+  let c: Chain;
+  let id = '';
+  let bidders: Bidder[] = [];
+  before(async () => {
+    c = await startChain();
+    bidders = await threeBidders(c);
+    await c.expertAccounts();
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  it('after the challenge window the purchaser must sign by the contract deadline (30 days from the award notice)', async () => {
+    id = await approvedProject(c);
+    const { bids } = await runToConfirmation(c, id, bidders);
+    const v = await confirmWinner(c, id, bids['四川长虹教育科技有限公司']!);
+    const awardedAt = new Date(v.awardedAt as string).getTime();
+    const deadline = new Date(v.contractDeadlineAt as string).getTime();
+    expect(deadline - awardedAt).to.be.at.least(30 * 86_400_000 - 86_400_000);
+    expect(deadline - awardedAt).to.be.at.most(35 * 86_400_000);
+    await c.advanceTo(v.challengeDeadlineAt as string);
+    await c.advance(60_000);
+    const sign = await c.task('purchaser', id, 'sign_contract');
+    expect(sign.elementId).to.equal('sign_contract');
+    expect(await c.inbox('supervisor', { instanceId: id })).to.deep.equal([]);
+  });
+
+  it('one minute before the deadline nothing escalates; at the deadline the supervisor gets the escalation task', async () => {
+    const v = await c.vars(id);
+    const deadline = new Date(v.contractDeadlineAt as string).getTime();
+    await c.advanceTo(new Date(deadline - 60_000));
+    expect((await c.inbox('supervisor', { instanceId: id })).map((t) => t.elementId)).to.not.include('escalate_contract');
+    await c.advanceTo(new Date(deadline + 1000));
+    await c.expectNoIncidents(id);
+    const esc = await c.task('supervisor', id, 'escalate_contract');
+    expect(esc.elementId).to.equal('escalate_contract');
+    // The purchaser sees neither the escalation nor lost the signing task.
+    expect((await c.inbox('purchaser', { instanceId: id })).map((t) => t.elementId)).to.deep.equal(['sign_contract']);
+    expect((await c.get('purchaser', `/api/tasks/${esc.id}`)).status).to.equal(403);
+  });
+
+  it('the purchaser signs late; the chain goes on to publication; the supervisor closes the escalation', async () => {
+    await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: '2026-05-06' });
+    await c.expectNoIncidents(id);
+    await c.task('purchaser', id, 'publish_contract');
+    const esc = await c.task('supervisor', id, 'escalate_contract');
+    const keys = await c.formKeys('supervisor', esc.id);
+    const fill: Record<string, unknown> = {};
+    for (const k of keys) if (/comment|opinion|note|measure|action|result/i.test(k)) fill[k] = '已约谈采购人，合同已于 5 月 6 日签订，责令今后按期签订。';
+    await c.complete('supervisor', id, 'escalate_contract', fill);
+    await c.expectNoIncidents(id);
+    const h = (await c.instance(id)).history;
+    expect(h.some((e) => e.elementId === 'end_escalation_handled')).to.equal(true);
+    await c.task('purchaser', id, 'publish_contract');
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * Chain scenario (g), issue 4 §5: bids are sealed until the opening. Before the deadline no role reads a price or
+ * the bid's text through any route (the tender API, the projects API, the instance and its variables, the inbox,
+ * documents, credit checks), and a raw SELECT over every table of the database finds neither the price nor the
+ * item text — the database reader learns nothing. After the opening they read as submitted.
+ */
+import { expect } from 'chai';
+import { startChain, type Chain, type Vars } from './driver.ts';
+import { approvedProject, prepareTender, reachDeadline, submitBid, threeBidders, type Bidder } from './steps.ts';
+
+/** Distinctive values that cannot occur by chance. */
+const PRICE_YUAN = 187_654.32;
+const PRICE_FEN = 18_765_432;
+const SECRET_TEXT = '投标型号甲乙丙-XK9931-保密方案';
+const UNIT_FEN = Math.round(PRICE_FEN / 40);
+
+const ROLES = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'expert', 'supplier', 'process_admin', 'auditor'];
+
+function leaks(text: string): string[] {
+  const found: string[] = [];
+  // A whole number, not digits inside a longer id or timestamp.
+  if (/(?<![0-9])18765432(?![0-9])/.test(text)) found.push('price in fen');
+  if (/187,?654\.32/.test(text)) found.push('price in yuan');
+  if (text.includes(SECRET_TEXT)) found.push('bid text');
+  return found;
+}
+
+describe('chain (g): bids unreadable before the opening, by every route, every role, and straight from the DB', function () {
+  this.timeout(90_000);
+  let c: Chain;
+  let id = '';
+  let tenderId = 0;
+  let bidders: Bidder[] = [];
+  let sealedBid = 0;
+  let projectId: unknown;
+  before(async () => {
+    c = await startChain();
+    bidders = await threeBidders(c);
+    id = await approvedProject(c);
+    const v = await prepareTender(c, id);
+    tenderId = v.tenderId as number;
+    await c.advance(86_400_000);
+    const res = await c.post('sup_changhong', `/api/tenders/${tenderId}/bids`, {
+      totalPriceFen: PRICE_FEN, sme: false, consortium: [],
+      items: [{ itemCode: 'A02010104', itemName: SECRET_TEXT, quantity: 40, unit: '台', unitPriceFen: UNIT_FEN }],
+      technicalProposal: SECRET_TEXT,
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    sealedBid = res.body.bidId;
+    await submitBid(c, bidders[0]!.user, tenderId, bidders[0]!);
+    await submitBid(c, bidders[2]!.user, tenderId, bidders[2]!);
+    const projects = await c.get('purchaser', '/api/projects');
+    const list = (projects.body.items ?? projects.body.projects ?? []) as { id: unknown; instanceId: string }[];
+    projectId = list.find((p) => p.instanceId === id)?.id;
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  it('no role other than the bidder reads the bid list; the bidder reads its own receipt but the API never echoes a stranger the price', async () => {
+    for (const role of ROLES) {
+      const res = await c.get(role, `/api/tenders/${tenderId}/bids`);
+      expect(leaks(JSON.stringify(res.body)), `${role} GET /bids → ${res.status}`).to.deep.equal([]);
+      if (role !== 'supplier') expect(res.status, `${role} GET /bids`).to.equal(403);
+    }
+    // Other suppliers see their own bids only.
+    const other = await c.get('sup_rongxing', `/api/tenders/${tenderId}/bids`);
+    expect(other.status).to.equal(200);
+    expect(leaks(JSON.stringify(other.body))).to.deep.equal([]);
+  });
+
+  it('no route shows the price or the text to anyone before the opening', async () => {
+    const routes = [
+      '/api/tenders', `/api/tenders/${tenderId}`, `/api/tenders/${tenderId}/bids/${sealedBid}`, `/api/tenders/${tenderId}/evaluation`,
+      `/api/tenders/${tenderId}/expert-draw`, `/api/tenders/${tenderId}/challenges`, `/api/instances/${id}`, `/api/instances/${id}/history`,
+      `/api/instances/${id}/diagram`, '/api/projects', `/api/documents?instanceId=${id}`, '/api/tasks?scope=all&pageSize=100', '/api/credit-checks',
+      ...(projectId !== undefined ? [`/api/projects/${projectId}`, `/api/projects/${projectId}/diagram`] : []),
+    ];
+    for (const role of [...ROLES, 'sup_rongxing']) {
+      for (const url of routes) {
+        const res = await c.get(role, url);
+        expect(leaks(JSON.stringify(res.body) + (res.text ?? '')), `${role} GET ${url} → ${res.status}`).to.deep.equal([]);
+      }
+    }
+    // Documents' contents too.
+    for (const d of await c.documents('supervisor', id)) {
+      expect(leaks(JSON.stringify(await c.documentData('supervisor', d.id))), `document ${d.templateId}`).to.deep.equal([]);
+    }
+    // The task detail of the agency's open tasks (variables as the form shows them).
+    for (const t of await c.inbox('agency')) {
+      expect(leaks(JSON.stringify(await c.taskDetail('agency', t.id))), `agency task ${t.elementId}`).to.deep.equal([]);
+    }
+  });
+
+  it('a raw SELECT over every table of the database finds neither the price nor the text', async () => {
+    const tables = c.dialect === 'sqlite'
+      ? (await c.select<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((t) => t.name)
+      : (await c.select<{ name: string }>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()')).map((t) => t.name);
+    expect(tables.some((t) => /bid/i.test(t)), `bid tables among ${tables.join(', ')}`).to.equal(true);
+    const q = c.dialect === 'sqlite' ? (t: string) => `"${t}"` : (t: string) => `\`${t}\``;
+    const found: string[] = [];
+    for (const t of tables) {
+      const rows = await c.select(`SELECT * FROM ${q(t)}`);
+      const text = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('latin1') : v));
+      for (const l of leaks(text)) found.push(`${t}: ${l}`);
+      // Bytes stored as UTF-8 text inside a blob.
+      const utf8 = JSON.stringify(rows, (_k, v) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
+      for (const l of leaks(utf8)) found.push(`${t} (utf8): ${l}`);
+    }
+    expect(found).to.deep.equal([]);
+  });
+
+  it('after the deadline the bids open and read as submitted', async () => {
+    const v = await reachDeadline(c, id);
+    const opened = v.openedBids as { bidId: number; totalPriceFen: number }[];
+    expect(opened.find((b) => b.bidId === sealedBid)?.totalPriceFen).to.equal(PRICE_FEN);
+    const res = await c.get('agency', `/api/tenders/${tenderId}/bids`);
+    expect(res.status).to.equal(200);
+    expect(JSON.stringify(res.body)).to.contain(String(PRICE_FEN));
+    const sealed: Vars = (res.body.items ?? res.body.bids ?? res.body).find((b: Vars) => b.bidId === sealedBid || b.id === sealedBid);
+    expect(JSON.stringify(sealed)).to.contain(SECRET_TEXT);
+    void PRICE_YUAN;
+  });
+});
