@@ -37,11 +37,24 @@ export async function fileApplication(c: Chain, user: string, values: Vars = app
   const instanceId = started.body.instanceId as string;
   const fill = await c.task(user, instanceId, 'fill_application');
   const detail = await c.taskDetail(user, fill.id);
-  const options = detail.variables.agencyOptions as { value: number }[] | undefined;
-  const withAgency = options?.length && values.agencyId === undefined ? { ...values, agencyId: options[0]!.value } : values;
+  // The purchaser picks the demo agency (the one with staff) from the form's select.
+  const options = detail.variables.agencyOptions as { label: string; value: number }[] | undefined;
+  const demo = options?.find((o) => o.label === DEMO_AGENCY);
+  const withAgency = demo && values.agencyId === undefined ? { ...values, agencyId: demo.value } : values;
   const res = await c.tryComplete(user, fill.id, pick(withAgency, await c.formKeys(user, fill.id)));
   expect(res.status, `filing the application: ${JSON.stringify(res.body)}`).to.equal(200);
   return instanceId;
+}
+
+export const DEMO_AGENCY = '四川某某招标代理有限公司';
+
+/** The register id of the demo agency (whose staff is the demo `agency` account). */
+export async function demoAgencyId(c: Chain): Promise<number> {
+  const res = await c.get('purchaser', '/api/agencies', { q: DEMO_AGENCY, limit: 10 });
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  const a = (res.body.items as { id: number; name: string }[]).find((x) => x.name === DEMO_AGENCY);
+  expect(a, 'demo agency in the register').to.exist;
+  return a!.id;
 }
 
 /** 主管部门 → 财政采购股 → 监督 approve (each as the demo user of that role unless given). */

@@ -21,7 +21,7 @@
  */
 import { expect } from 'chai';
 import { creditCode, startChain, type Chain, type Vars } from './driver.ts';
-import { application } from './fixtures.ts';
+import { application, demoAgencyId } from './fixtures.ts';
 import { addExperts, bidBody, confirmWinner, contractForm, expertsScore, prepareTender, reachDeadline, reviewQualification, submitBid, tenderSettings } from './steps.ts';
 
 const A = '绵阳某某信息技术有限公司';
@@ -59,7 +59,7 @@ describe('chain (a): one open-tender project end to end', function () {
   });
 
   it('the purchaser files the application through the projects API; the instance starts and waits for the department', async () => {
-    const res = await c.post('purchaser', '/api/projects', application());
+    const res = await c.post('purchaser', '/api/projects', application({ agencyId: await demoAgencyId(c) }));
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     projectId = res.body.id;
     id = res.body.instanceId;
