@@ -53,6 +53,11 @@ export const itemCodeOf = (g: Goods) => String(g.id);
 
 let nextKey = 1;
 
+/** The reason given for exactly this path (a line as a whole, not one of its cells). */
+function exactError(error: unknown, path: string): string | undefined {
+  return error instanceof ApiError ? error.details.find((d) => d.path === path)?.reason : undefined;
+}
+
 /** Server detail paths may be prefixed with `variables.` (task completion) or not (POST /api/projects). */
 function normalise(err: unknown): unknown {
   if (!(err instanceof ApiError)) return err;
@@ -242,7 +247,7 @@ export function NewProjectPage(_: PageProps) {
           <tbody>
             {items.length === 0 ? <tr><td colSpan={8} class="muted">{t('item.none')}</td></tr> : null}
             {items.map((it, i) => {
-              const rowErr = fieldError(error, `items.${i}`);
+              const rowErr = exactError(error, `items.${i}`) ?? fieldError(error, `items.${i}.itemCode`) ?? fieldError(error, `items.${i}.itemName`) ?? fieldError(error, `items.${i}.unit`);
               const qErr = fieldError(error, `items.${i}.quantity`);
               const pErr = it.unitPriceYuan.trim() && parseYuanToFen(it.unitPriceYuan) === null ? t('invalidAmount') : fieldError(error, `items.${i}.unitPriceYuan`);
               const lf = lines[i];
