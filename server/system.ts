@@ -15,6 +15,7 @@ import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
 import { registerWorkers } from './workers/index.ts';
 import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
+import { attachProjectListeners } from './procurement/listeners.ts';
 
 export interface RunningSystem {
   config: Config;
@@ -63,6 +64,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   registerWorkers(engine, { db, clock });
   // Before processes/ is deployed, so shipped versions are recorded (source 'shipped') in the same transaction.
   attachDeploymentRecorder(engine, db);
+  attachProjectListeners(engine, db.sequelize); // projects and stage_actions, in the engine's transaction, before any timer fires
   const deployed = await deployProcesses(engine, config.processesDir);
   for (const d of deployed) {
     logger.info({ bpmnProcessId: d.bpmnProcessId, version: d.version, created: d.created }, 'process deployed');

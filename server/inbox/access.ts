@@ -2,6 +2,8 @@
 import { AppError, forbidden, notFound } from '../errors.ts';
 import { isTaskVisibleTo, type Task } from '../engine/task-projection.ts';
 import type { AuthUser } from '../auth/types.ts';
+import type { EnginePort } from '../engine/port.ts';
+import { assertSegregationOfDuties } from '../procurement/segregation.ts';
 
 /** Candidates and the assignee may see a task; whoever completed it may still read it. */
 export function canSeeTask(task: Task, user: AuthUser): boolean {
@@ -29,4 +31,16 @@ export function assertOpen(task: Task): void {
 
 export function claimedByOther(task: Task): AppError {
   return new AppError(409, 'TASK_ALREADY_CLAIMED', `任务已被 ${task.assignee} 签收 (task already claimed by someone else)`);
+}
+
+/**
+ * Segregation of duties on approval stages (task header approvalStage; server/procurement/segregation.ts): 403
+ * SEGREGATION_OF_DUTIES for the instance's initiator, and for a user who completed another stage of the instance.
+ */
+export async function assertMayActOn(task: Task, user: AuthUser, engine: EnginePort): Promise<void> {
+  await assertSegregationOfDuties(task.sequelize, task, user.username, async (instanceId) => {
+    const view = await engine.getInstance(instanceId);
+    const initiator = view?.variables.initiator;
+    return typeof initiator === 'string' ? initiator : view?.startedBy ?? null;
+  });
 }

@@ -11,7 +11,7 @@ import { AppError, validationFailed } from '../errors.ts';
 import { addRoute, type Api } from '../http/route.ts';
 import { emptyBody } from '../http/validate.ts';
 import type { Logger } from '../logger.ts';
-import { assertOpen, claimedByOther, loadTaskFor } from './access.ts';
+import { assertMayActOn, assertOpen, claimedByOther, loadTaskFor } from './access.ts';
 import { assertFormVariables } from './form-fields.ts';
 import { validateSubmission } from './form-validation.ts';
 import { readForm } from './forms.ts';
@@ -124,6 +124,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
     async ({ params, user }) => {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
+      await assertMayActOn(task, user, engine);
       if (task.assignee === user.username) return presentOne(task);
       if (task.assignee) throw claimedByOther(task);
       await engine.assignUserTask({ taskId: task.id, assignee: user.username, allowOverride: false, actor: user.username });
@@ -179,6 +180,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
       if (task.assignee && task.assignee !== user.username) throw claimedByOther(task);
+      await assertMayActOn(task, user, engine);
       const form = await readForm(deps.config.formsDir, task.formId, deps.logger);
       if (task.formId && !form) {
         throw validationFailed(`任务表单 ${task.formId} 不可用，无法校验，暂不能办理 (the task's form is unavailable)`, [{ path: 'formId', reason: 'form not readable' }]);

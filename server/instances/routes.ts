@@ -38,12 +38,12 @@ export function registerInstanceRoutes(api: Api, deps: InstanceDeps): void {
       response: { status: 201, description: '已发起的实例', schema: instanceRefSchema },
       errors: [404],
     },
-    ({ params, body, user }) =>
+    async ({ params, body, user }) =>
       engine.startInstance({
         bpmnProcessId: params.bpmnProcessId,
         version: body.version,
         businessKey: body.businessKey ?? null,
-        variables: startVariables(body.variables ?? {}, { username: user.username, now: deps.clock.now() }),
+        variables: await startVariables(body.variables ?? {}, { username: user.username, now: deps.clock.now(), organisation: user.organisation, sequelize: Task.sequelize! }),
         startedBy: user.username,
       }),
   );
