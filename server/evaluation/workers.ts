@@ -317,7 +317,7 @@ export function scoreBidsWorker(deps: WorkerDeps): Worker {
     const v = job.variables;
     const ctx = context(job);
     const { Evaluation, EvaluationScore, EvaluationRanking } = evaluationModels(deps.db.sequelize);
-    return once(
+    const stored = await once(
       deps.db,
       (tx) => Evaluation.findOne({ where: { jobKey: job.key }, transaction: tx }),
       async (tx) => {
@@ -387,6 +387,8 @@ export function scoreBidsWorker(deps: WorkerDeps): Worker {
         return output;
       },
     );
+    // The stored row also keeps the rules and non-compliance findings; the instance gets the CHAIN.md outputs.
+    return { ranking: stored.ranking, firstCandidateBidId: stored.firstCandidateBidId, candidateOptions: stored.candidateOptions, evaluationReportData: stored.evaluationReportData };
   };
 }
 
