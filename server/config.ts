@@ -40,6 +40,8 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'INBOX_DUE_SOON_HOURS', default: '48', description: '待办到期前多少小时标记为“即将到期” (hours before the due date a task is marked due soon)' },
   { name: 'CHROMIUM_PATH', default: '/usr/bin/chromium', description: '生成 PDF 文书所用的 Chromium 程序路径 (Chromium binary that prints document PDFs)' },
   { name: 'PROCESS_CHANGE_APPROVAL', default: 'false', description: '流程模型变更须经监督审批后才部署（流程 process_change）(a model change needs the supervisor\'s approval before it is deployed)' },
+  { name: 'BID_SEAL_KEY', default: '(none; the key file is used)', description: '投标文件密封主密钥：base64 编码的 32 字节；只用于包装各项目的数据密钥，从不写入数据库 (master key wrapping the per-tender bid keys, base64 of 32 bytes)' },
+  { name: 'BID_SEAL_KEY_FILE', default: 'data/bid-seal.key', description: '未设置 BID_SEAL_KEY 时的主密钥文件，首次使用时生成（权限 0600）(master key file, created 0600 on first use when BID_SEAL_KEY is not set)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
 
@@ -64,6 +66,8 @@ export interface Config {
   /** Chromium binary for document PDFs (server/documents/pdf.ts). */
   chromiumPath: string;
   processChangeApproval: boolean;
+  /** Master key of the bid sealing (server/tender/sealing.ts): the key itself, or the file it is kept in. */
+  bidSeal?: { key: Buffer | null; keyFile: string };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +126,12 @@ const schema = z.object({
   INBOX_DUE_SOON_HOURS: int(0, 24 * 365).default(48),
   CHROMIUM_PATH: z.string().trim().regex(/^\//, '必须是绝对路径 (must be an absolute path)').default('/usr/bin/chromium'),
   PROCESS_CHANGE_APPROVAL: bool.default(false),
+  BID_SEAL_KEY: z
+    .string()
+    .trim()
+    .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, '必须是 base64 编码的 32 字节 (must be base64 of exactly 32 bytes)')
+    .optional(),
+  BID_SEAL_KEY_FILE: nonEmpty.default('data/bid-seal.key'),
 });
 
 export interface LoadConfigOptions {
@@ -183,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     inboxDueSoonHours: e.INBOX_DUE_SOON_HOURS,
     chromiumPath: e.CHROMIUM_PATH,
     processChangeApproval: e.PROCESS_CHANGE_APPROVAL,
+    bidSeal: { key: e.BID_SEAL_KEY ? Buffer.from(e.BID_SEAL_KEY, 'base64') : null, keyFile: e.BID_SEAL_KEY_FILE },
   };
 }
 
