@@ -72,7 +72,7 @@ describe('API /api/projects: create, validate, scope, detail, diagram', function
     if (!tokens.has(user)) tokens.set(user, (await request(app).post('/api/auth/login').send({ username: user, password: DEMO_PASSWORD }).expect(200)).body.token);
     return `Bearer ${tokens.get(user)}`;
   };
-  const post = async (user: string, body: unknown) => request(app).post('/api/projects').set('Authorization', await auth(user)).send(body);
+  const post = async (user: string, body: object) => request(app).post('/api/projects').set('Authorization', await auth(user)).send(body);
   const get = async (user: string, url: string) => request(app).get(url).set('Authorization', await auth(user));
   const instanceCount = async () => Number((await tdb.db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM engine_instances', { type: QueryTypes.SELECT }))[0]!.n);
 
