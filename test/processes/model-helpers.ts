@@ -108,3 +108,10 @@ export async function parseModel(xml: string): Promise<ParsedModel> {
     info: (el) => zeebeInfo(el as never),
   };
 }
+
+/**
+ * The whole-chain model (CHAIN.md A–F). Developed as a draft in test/processes/fixtures until every worker type
+ * it uses is registered; then it replaces processes/procurement.bpmn and this points there.
+ */
+export const CHAIN_MODEL_PATH = path.join(ROOT, 'test', 'processes', 'fixtures', 'procurement-chain.bpmn');
+export const CHAIN_MODEL = (): string => fs.readFileSync(CHAIN_MODEL_PATH, 'utf8');
