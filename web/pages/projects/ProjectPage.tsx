@@ -4,18 +4,44 @@
  * highlighted (the inbox's NavigatedViewer component). Read-only for everyone; acting happens in the inbox.
  */
 import { api } from '../../api.ts';
-import { useT } from '../../i18n/index.ts';
+import { currentLanguage, useT } from '../../i18n/index.ts';
 import type { PageProps } from '../../routes.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { ErrorBox } from '../../ui/ErrorBox.tsx';
-import { formatDateTime, formatYuan } from '../../ui/format.ts';
+import { formatDateTime, formatYuan, parseYuanToFen } from '../../ui/format.ts';
+import { lineTotalFen } from '../tenders/money.ts';
 import { useAsync } from '../../ui/useAsync.ts';
 import { DiagramView } from '../inbox/DiagramView.tsx';
-import type { Diagram } from '../inbox/types.ts';
+import type { Diagram, HistoryItem } from '../inbox/types.ts';
 import '../inbox/inbox.css';
 import { DeadlineText, Money, StatusBadge } from './parts.tsx';
-import { deadlineBasis, deadlineLabel, stepNames, type ProjectDetail, type RankingRow } from './types.ts';
+import { deadlineBasis, deadlineLabel, stepNames, type ProjectDetail, type ProjectItem, type RankingRow, type TimelineEntry } from './types.ts';
 import './projects.css';
+
+/**
+ * What happened, in order: each completed step (user tasks with who did it), comments with their text; gateways
+ * are left out.
+ */
+export function timelineOf(items: HistoryItem[]): TimelineEntry[] {
+  return items.flatMap((h): TimelineEntry[] => {
+    if (h.kind === 'completion') return [{ at: h.at, name: h.name, elementId: h.elementId, actor: h.actor, actorName: h.actorName }];
+    if (h.kind === 'comment') return [{ at: h.at, name: h.name, elementId: h.elementId, actor: h.actor, actorName: h.actorName, text: h.text }];
+    if (h.event !== 'completed' && h.event !== 'error') return [];
+    const type = h.elementType ?? '';
+    if (!h.name || /gateway|sequenceFlow|process/i.test(type)) return [];
+    return [{ at: h.at, name: h.name, elementId: h.elementId, actor: h.actor, actorName: h.actorName }];
+  });
+}
+
+/** Before check-application has run the items carry 元 as typed: shown in exact fen all the same. */
+const unitFenOf = (it: ProjectItem): number | null =>
+  it.unitPriceFen ?? (it.unitPriceYuan != null ? parseYuanToFen(String(it.unitPriceYuan)) : null);
+function lineFenOf(it: ProjectItem): number | null {
+  if (it.lineTotalFen != null) return it.lineTotalFen;
+  const unit = unitFenOf(it);
+  const line = unit != null && it.quantity != null ? lineTotalFen(unit, it.quantity) : null;
+  return line == null ? null : Number(line);
+}
 
 const fen = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? formatYuan(v) : '—');
 
@@ -24,10 +50,17 @@ export function ProjectPage({ params }: PageProps) {
   const id = encodeURIComponent(params.id);
   const project = useAsync(() => api<ProjectDetail | { project: ProjectDetail }>('GET', `/api/projects/${id}`), [id]);
   const diagram = useAsync(() => api<Diagram>('GET', `/api/projects/${id}/diagram`), [id]);
+  const instanceId = project.data ? ('project' in project.data ? project.data.project : project.data).instanceId : undefined;
+  // The instance's history (steps, completions, comments); readers without access to it see the list of steps only.
+  const history = useAsync(
+    () => (instanceId ? api<{ items: HistoryItem[] }>('GET', `/api/instances/${encodeURIComponent(instanceId)}/history`).catch(() => ({ items: [] as HistoryItem[] })) : Promise.resolve({ items: [] as HistoryItem[] })),
+    [instanceId],
+  );
   if (project.error) return <ErrorBox error={project.error} />;
   if (!project.data) return <p class="muted">{t('common:errors.loading')}</p>;
   const p: ProjectDetail = 'project' in project.data ? project.data.project : project.data;
-  const timeline = p.timeline ?? p.history ?? [];
+  const lang = currentLanguage();
+  const timeline: TimelineEntry[] = p.timeline ?? p.history ?? timelineOf(history.data?.items ?? []);
   const tender = p.tender ?? null;
   const tenderId = tender?.tenderId ?? tender?.id;
   const yesNo = (b: boolean | undefined) => (b === undefined ? '—' : b ? t('yes') : t('no'));
@@ -70,7 +103,7 @@ export function ProjectPage({ params }: PageProps) {
               <tbody>
                 {p.deadlines.map((d, i) => (
                   <tr key={i}>
-                    <td>{deadlineLabel(d)} {d.overdue ? <span class="badge badge-error">{t('deadline.overdue')}</span> : null}</td>
+                    <td>{deadlineLabel(d, lang)} {d.overdue ? <span class="badge badge-error">{t('deadline.overdue')}</span> : null}</td>
                     <td><DeadlineText at={d.at} basis={deadlineBasis(d)} overdue={d.overdue} /></td>
                     <td class="small">{deadlineBasis(d) || '—'}</td>
                   </tr>
@@ -104,8 +137,8 @@ export function ProjectPage({ params }: PageProps) {
               { key: 'code', title: t('item.code'), render: (it) => it.itemCode ?? '' },
               { key: 'name', title: t('item.name'), render: (it) => it.itemName ?? '' },
               { key: 'q', title: t('item.quantity'), render: (it) => `${it.quantity ?? ''} ${it.unit ?? ''}`, align: 'right' },
-              { key: 'unit', title: t('item.unitPrice'), render: (it) => (it.unitPriceFen != null ? fen(it.unitPriceFen) : (it.unitPriceYuan ?? '—')), align: 'right' },
-              { key: 'line', title: t('item.lineTotal'), render: (it) => fen(it.lineTotalFen), align: 'right' },
+              { key: 'unit', title: t('item.unitPrice'), render: (it) => fen(unitFenOf(it)), align: 'right' },
+              { key: 'line', title: t('item.lineTotal'), render: (it) => fen(lineFenOf(it)), align: 'right' },
             ]}
           />
         </section>

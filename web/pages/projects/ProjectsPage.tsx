@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
-import { useT } from '../../i18n/index.ts';
+import { currentLanguage, useT } from '../../i18n/index.ts';
 import { navigate } from '../../router.ts';
 import type { PageProps } from '../../routes.ts';
 import { hasRole } from '../../session.ts';
@@ -15,10 +15,36 @@ import { formatDateTime } from '../../ui/format.ts';
 import { Pager } from '../../ui/Pager.tsx';
 import { useAsync } from '../../ui/useAsync.ts';
 import { Money, StatusBadge } from './parts.tsx';
-import { deadlineBasis, deadlineLabel, stepNames, type ProjectList, type ProjectRow } from './types.ts';
+import { deadlineBasis, deadlineLabel, stepNames, type Deadline, type ProjectDetail, type ProjectList, type ProjectRow } from './types.ts';
 import './projects.css';
 
 const LIMIT = 20;
+
+/** The next deadline of a project: the earliest one still ahead, else the latest one passed. */
+export function nextDeadlineOf(p: ProjectRow | ProjectDetail, now = Date.now()): Deadline | null {
+  if (p.nextDeadline) return p.nextDeadline;
+  const all: Deadline[] = [...((p as ProjectDetail).deadlines ?? [])];
+  for (const s of p.currentSteps ?? []) if (s.dueAt) all.push({ label: s.name ?? s.elementId, at: s.dueAt, legalBasis: null, overdue: Date.parse(s.dueAt) < now });
+  const ahead = all.filter((d) => Date.parse(d.at) >= now).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  if (ahead.length) return ahead[0];
+  return all.sort((a, b) => Date.parse(b.at) - Date.parse(a.at))[0] ?? null;
+}
+
+/**
+ * Current steps and deadlines of the listed projects: taken from the list when it carries them, else from each
+ * project's detail (at most one page of rows).
+ */
+function useRowDetails(rows: ProjectRow[]): Map<number, ProjectDetail> {
+  const missing = rows.filter((r) => r.currentSteps === undefined).map((r) => r.id);
+  const key = missing.join(',');
+  const details = useAsync(
+    () => Promise.all(missing.map((id) => api<ProjectDetail>('GET', `/api/projects/${id}`).catch(() => null))),
+    [key],
+  );
+  const map = new Map<number, ProjectDetail>();
+  for (const d of details.data ?? []) if (d) map.set(d.id, d);
+  return map;
+}
 
 export function ProjectsPage({ query }: PageProps) {
   const t = useT('projects');
@@ -29,6 +55,8 @@ export function ProjectsPage({ query }: PageProps) {
   const rows = Array.isArray(list.data) ? list.data : (list.data?.items ?? []);
   const total = Array.isArray(list.data) ? rows.length : list.data?.total;
   const purchaser = hasRole('purchaser');
+  const details = useRowDetails(rows);
+  const full = (p: ProjectRow): ProjectRow => details.get(p.id) ?? p;
 
   return (
     <section class="projects-page" data-testid="projects-page">
@@ -55,18 +83,21 @@ export function ProjectsPage({ query }: PageProps) {
           { key: 'method', title: t('columns.method'), render: (p) => p.method },
           { key: 'budget', title: t('columns.budget'), render: (p) => <Money fen={p.budgetFen} wan />, align: 'right' },
           { key: 'status', title: t('columns.status'), render: (p) => <StatusBadge status={p.status} /> },
-          { key: 'step', title: t('columns.step'), render: (p) => stepNames(p) || '—' },
+          { key: 'step', title: t('columns.step'), render: (p) => <span data-testid="project-step">{stepNames(full(p)) || '—'}</span> },
           {
             key: 'deadline',
             title: t('columns.deadline'),
-            render: (p) =>
-              p.nextDeadline ? (
-                <span title={deadlineBasis(p.nextDeadline) ? t('legalBasis', { basis: deadlineBasis(p.nextDeadline) }) : undefined} data-testid="next-deadline" class={p.nextDeadline.overdue ? 'overdue' : undefined}>
-                  {deadlineLabel(p.nextDeadline)} {formatDateTime(p.nextDeadline.at)}
+            render: (p) => {
+              const d = nextDeadlineOf(full(p));
+              return d ? (
+                <span title={deadlineBasis(d) ? t('legalBasis', { basis: deadlineBasis(d) }) : undefined} data-testid="next-deadline" class={d.overdue ? 'overdue' : undefined}>
+                  {deadlineLabel(d, currentLanguage())} {formatDateTime(d.at)}
+                  {deadlineBasis(d) ? <span class="legal-mark" aria-hidden="true"> ⓘ</span> : null}
                 </span>
               ) : (
                 t('noDeadline')
-              ),
+              );
+            },
           },
         ]}
       />

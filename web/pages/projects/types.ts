@@ -153,8 +153,15 @@ export function stepNames(p: ProjectRow): string {
   return '';
 }
 
-export function deadlineLabel(d: Deadline): string {
-  return d.label ?? d.name ?? d.key ?? '';
+/** "投标截止时间 (bid deadline)" → the part in the page's language. */
+export function localLabel(text: string, lang: string): string {
+  const m = /^(.*?)\s*\(([^()]*)\)$/.exec(text);
+  if (!m) return text;
+  return lang === 'en' ? m[2] : m[1];
+}
+
+export function deadlineLabel(d: Deadline, lang = 'zh-CN'): string {
+  return localLabel(d.label ?? d.name ?? d.key ?? '', lang);
 }
 
 export function deadlineBasis(d: Deadline): string {
