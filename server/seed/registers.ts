@@ -1,7 +1,7 @@
 /**
  * Demo register data for a new database: suppliers (one black-listed), the two demo organisations' supplier and
  * agency records linked to the demo `supplier` and `agency` accounts (so "own record" rules work), ~60 catalogue
- * items under real 品目 codes, 12 experts (the demo `expert` account is one of them), credit records and panels.
+ * items under real 品目 codes, 18 experts (the demo `expert` account and expert1…expert12 are their logins), credit records and panels.
  * Idempotent: does nothing when the supplier register already has rows.
  */
 import { Op, type Transaction } from 'sequelize';
@@ -120,6 +120,24 @@ const EXPERTS: { code: string; name: string; id17: string; employer: string; tit
   { code: 'FCZJ-0010', name: '吴国平', id17: '51060319681109101', employer: '德阳市质量技术监督检测院', title: '正高级工程师', specialties: ['A0206', 'B06'], phone: '13908381234' },
   { code: 'FCZJ-0011', name: '郑丽', id17: '51070319870214142', employer: '四川九洲电器集团有限责任公司', title: '工程师', specialties: ['A0201', 'A020106'], phone: '15908161234' },
   { code: 'FCZJ-0012', name: '何军', id17: '51070319740505321', employer: '绵阳市律师协会', title: '律师（法律专家）', specialties: ['C'], phone: '13881698765' },
+  // Added for the procurement chain's demo (issue 4): with the accounts below, a computer tender (A02010104) can
+  // draw a panel of 7 even after recusals.
+  { code: 'FCZJ-0013', name: '罗敏', id17: '51070319770812242', employer: '绵阳职业技术学院信息工程系', title: '副教授', specialties: ['A0201', 'A020201'], phone: '13890112345' },
+  { code: 'FCZJ-0014', name: '谢明', id17: '51070319830119151', employer: '中国移动通信集团四川有限公司绵阳分公司', title: '高级工程师', specialties: ['A0201', 'C02'], phone: '13981612233' },
+  { code: 'FCZJ-0015', name: '唐丽华', id17: '51070219750627262', employer: '绵阳市游仙区教育和体育局（退休）', title: '中学高级教师', specialties: ['A0201', 'A06'], phone: '13550812345' },
+  { code: 'FCZJ-0016', name: '韩志刚', id17: '51072219690304171', employer: '四川长虹电子控股集团有限公司技术中心（退休）', title: '正高级工程师', specialties: ['A0201', 'A0206'], phone: '13908115566' },
+  { code: 'FCZJ-0017', name: '曹芳', id17: '51070319880923182', employer: '绵阳市物业管理协会', title: '经济师', specialties: ['A06', 'C1204'], phone: '15883612345' },
+  { code: 'FCZJ-0018', name: '邓斌', id17: '51070419810417131', employer: '西南科技大学后勤服务中心', title: '高级经济师', specialties: ['C02', 'C1204'], phone: '18990112345' },
+];
+
+/**
+ * Demo logins of experts besides `expert` (FCZJ-0001): user name → expert code. They share the `expert` account's
+ * password (the demo password), so whoever a demo tender's draw picks can log in and score.
+ */
+export const DEMO_EXPERT_ACCOUNTS: [username: string, code: string][] = [
+  ['expert1', 'FCZJ-0002'], ['expert2', 'FCZJ-0006'], ['expert3', 'FCZJ-0011'], ['expert4', 'FCZJ-0008'], ['expert5', 'FCZJ-0009'],
+  ['expert6', 'FCZJ-0005'], ['expert7', 'FCZJ-0013'], ['expert8', 'FCZJ-0014'], ['expert9', 'FCZJ-0015'], ['expert10', 'FCZJ-0016'],
+  ['expert11', 'FCZJ-0017'], ['expert12', 'FCZJ-0018'],
 ];
 
 export async function seedRegisters(tx: Transaction, at: Date = new Date()): Promise<void> {
@@ -161,11 +179,19 @@ export async function seedRegisters(tx: Transaction, at: Date = new Date()): Pro
   }
 
   const expertUser = await User.findOne({ where: { username: 'expert' }, transaction: tx });
+  const accountOf = new Map<string, number>();
+  if (expertUser) {
+    for (const [username, code] of DEMO_EXPERT_ACCOUNTS) {
+      const name = EXPERTS.find((e) => e.code === code)?.name ?? username;
+      const u = await User.create({ username, displayName: `${name}（评审专家）`, passwordHash: expertUser.passwordHash, roles: 'expert', organisationId: expertUser.organisationId }, { transaction: tx });
+      accountOf.set(code, u.id);
+    }
+  }
   const expertIds: number[] = [];
   for (const e of EXPERTS) {
     const row = await Expert.create({
       code: e.code, name: e.name, idNumber: idNo(e.id17), employer: e.employer, title: e.title, specialties: e.specialties, phone: e.phone,
-      status: 'active', conflicts: e.conflicts ?? [], userId: e.demoUser ? (expertUser?.id ?? null) : null, ...audit,
+      status: 'active', conflicts: e.conflicts ?? [], userId: e.demoUser ? (expertUser?.id ?? null) : (accountOf.get(e.code) ?? null), ...audit,
     }, { transaction: tx });
     await saveVersion(models, tx, 'expert', row, 'create', by, at);
     expertIds.push(row.get('id') as number);

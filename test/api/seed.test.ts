@@ -3,6 +3,7 @@ import { defineAuthModels } from '../../server/auth/models.ts';
 import { verifyPassword } from '../../server/auth/password.ts';
 import { ROLES } from '../../server/auth/roles.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
+import { DEMO_EXPERT_ACCOUNTS } from '../../server/seed/registers.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 
 describe('demo seed', () => {
@@ -24,7 +25,7 @@ describe('demo seed', () => {
     expect(await verifyPassword('seed-pass-1', purchaser!.passwordHash)).to.equal(true);
 
     expect(await seedDemo(tdb.db, { password: 'other' })).to.deep.equal([]);
-    expect(await User.count()).to.equal(ROLES.length);
+    expect(await User.count()).to.equal(ROLES.length + DEMO_EXPERT_ACCOUNTS.length); // + the demo experts' logins
     expect(await Organisation.count()).to.equal(kinds.length);
   });
 });
