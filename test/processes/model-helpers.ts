@@ -109,9 +109,6 @@ export async function parseModel(xml: string): Promise<ParsedModel> {
   };
 }
 
-/**
- * The whole-chain model (CHAIN.md A–F). Developed as a draft in test/processes/fixtures until every worker type
- * it uses is registered; then it replaces processes/procurement.bpmn and this points there.
- */
-export const CHAIN_MODEL_PATH = path.join(ROOT, 'test', 'processes', 'fixtures', 'procurement-chain.bpmn');
+/** The whole-chain model (CHAIN.md A–F), processes/procurement.bpmn. */
+export const CHAIN_MODEL_PATH = path.join(PROCESSES_DIR, 'procurement.bpmn');
 export const CHAIN_MODEL = (): string => fs.readFileSync(CHAIN_MODEL_PATH, 'utf8');

@@ -1,5 +1,5 @@
 /**
- * Layout aid for the procurement chain: writes test/processes/fixtures/procurement-chain.bpmn (semantics + BPMNDI)
+ * Layout aid for the procurement chain: writes processes/procurement.bpmn (semantics + BPMNDI)
  * from the element table below. The BPMN file is the program; this script only saved hand-placing ~130 shapes
  * and waypoints. Rows per stage (A–F), left to right; the message branch of an event-based gateway runs above its
  * row, returns and boundary paths below; flows to 废标 (F) run down the right margin, loops back to A/B up the left.
@@ -229,10 +229,10 @@ add({ id: 'gw_merge_evaluation', kind: 'gw', row: 3, col: 3 });
 add({ id: 'prepare_evaluation', kind: 'service', name: '准备评分表', row: 3, col: 4, type: 'prepare-evaluation', retries: 3,
   doc: '按合格投标生成评分表 scoreSheet（技术分、商务分待填；最低评标价法填是否实质性响应），并清空 expertScores（重新评审时亦然）。' });
 add({ id: 'expert_evaluation', kind: 'user', name: '专家独立评审', row: 3, col: 5, form: 'expert-evaluation', assignee: '=panelMember.username',
-  mi: { coll: '=panel', el: 'panelMember', outColl: 'expertScores', outEl: '={expertCode: panelMember.code, scores: scoreSheet, opinion: evaluationOpinion}' },
-  inputs: [['=scoreSheet', 'scoreSheet'], ['=null', 'evaluationOpinion']],
+  mi: { coll: '=panel', el: 'panelMember', outColl: 'expertScores', outEl: '={expertCode: panelMember.code, scores: scores, opinion: evaluationOpinion}' },
+  inputs: [['=scoreSheet', 'scores'], ['=null', 'evaluationOpinion']],
   headers: [['legalBasis', '政府采购法实施条例第41条；财政部令第87号第55条、第62条']],
-  doc: '并行多实例：评标委员会每位专家一个任务（panel 中的 panelMember.username），独立评分，互不可见。表单动态列表 scoreSheet 为评分表的副本（输入映射使之成为本任务的局部变量，专家提交的分数不写回流程的 scoreSheet），另填评审意见。各专家结果按 panel 顺序汇入 expertScores（[{expertCode, scores, opinion}]）。' });
+  doc: '并行多实例：评标委员会每位专家一个任务（panel 中的 panelMember.username），独立评分，互不可见。表单动态列表 scores 为评分表 scoreSheet 的副本（输入映射 scores := scoreSheet 使之成为本任务的局部变量，专家提交的分数与意见只留在本任务，互不可见），另填评审意见 evaluationOpinion。各专家结果按 panel 顺序汇入 expertScores（[{expertCode, scores, opinion}]）。' });
 add({ id: 'score_bids', kind: 'service', name: '汇总评分与排序', row: 3, col: 6, type: 'score-bids', retries: 3,
   doc: '汇总专家评分：价格分＝评标基准价/评标价×价格权重（基准价为满足要求的最低评标价），小微企业价格扣除，按总分（或评标价）排序并按既定规则处理同分；输出 ranking、第一中标候选人 firstCandidateBidId、候选人选项 candidateOptions 与评标报告数据。' });
 add({ id: 'generate_evaluation_report', kind: 'service', name: '生成评标报告', row: 3, col: 7, type: 'generate-document', retries: 3, headers: [['templateId', 'evaluation-report'], ['dataVariable', 'evaluationReportData']],
@@ -545,6 +545,6 @@ for (const x of f) {
   if (!byId.has(x.from) || !byId.has(x.to)) throw new Error(`flow ${x.id}: unknown end`);
 }
 const here = path.dirname(fileURLToPath(import.meta.url));
-const out = process.argv[2] ?? path.join(here, '..', 'fixtures', 'procurement-chain.bpmn');
+const out = process.argv[2] ?? path.join(here, '..', '..', '..', 'processes', 'procurement.bpmn');
 fs.writeFileSync(out, xml());
 console.log(`wrote ${out}: ${n.length} elements, ${f.length} flows`);
