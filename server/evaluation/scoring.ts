@@ -133,9 +133,15 @@ export function scoreBids(bids: ScoringBid[], sheets: ExpertSheet[], settings: S
   if (seed.length < 16) throw new ScoringInputError([{ path: 'seed', reason: 'the draw seed must have at least 16 bytes' }]);
   const codes = new Set<string>();
   for (const [i, s] of sheets.entries()) {
+    if (!s || typeof s.expertCode !== 'string') {
+      problems.push({ path: `expertScores[${i}]`, reason: '评分表缺少专家编号 (score sheet without expertCode)' });
+      continue;
+    }
     if (codes.has(s.expertCode)) problems.push({ path: `expertScores[${i}].expertCode`, reason: `专家 ${s.expertCode} 重复评分 (scored twice)` });
     codes.add(s.expertCode);
   }
+  // A sheet without an expert code cannot be read further.
+  if (problems.some((p) => !p.path.endsWith('.expertCode'))) throw new ScoringInputError(problems);
   const comprehensive = settings.evaluationMethod === 'comprehensive';
   const pw = weight(settings.priceWeightPercent, 'priceWeightPercent', problems);
   const tw = comprehensive ? weight(settings.technicalWeightPercent, 'technicalWeightPercent', problems) : Rational.of(0);
@@ -149,7 +155,7 @@ export function scoreBids(bids: ScoringBid[], sheets: ExpertSheet[], settings: S
   }
 
   // Per bid: compliance votes and the experts' scores.
-  const entryOf = (sheet: ExpertSheet, bidId: number) => sheet.scores.find((e) => Number(e.bidId) === bidId);
+  const entryOf = (sheet: ExpertSheet, bidId: number) => (Array.isArray(sheet.scores) ? sheet.scores : []).find((e) => e && Number(e.bidId) === bidId);
   const nonCompliant: NonCompliantBid[] = [];
   const compliantBids: ScoringBid[] = [];
   for (const b of bids) {

@@ -327,8 +327,8 @@ export function scoreBidsWorker(deps: WorkerDeps): Worker {
         const sheets = (Array.isArray(v.expertScores) ? v.expertScores : []) as ExpertSheet[];
         const panel = (Array.isArray(v.panel) ? v.panel : []) as { code: string }[];
         const panelCodes = panel.map((p) => p.code);
-        const missing = panelCodes.filter((c) => !sheets.some((s) => s.expertCode === c));
-        const strangers = sheets.filter((s) => !panelCodes.includes(s.expertCode)).map((s) => String(s.expertCode));
+        const missing = panelCodes.filter((c) => !sheets.some((s) => s?.expertCode === c));
+        const strangers = sheets.filter((s) => !panelCodes.includes(s?.expertCode)).map((s) => String(s?.expertCode));
         if (missing.length || strangers.length) {
           throw new Error(`评分表与评标委员会不一致 (score sheets do not match the panel): 缺少 missing [${missing.join(', ')}], 非成员 not members [${strangers.join(', ')}]`);
         }
@@ -368,7 +368,7 @@ export function scoreBidsWorker(deps: WorkerDeps): Worker {
         );
         const evaluationId = row.get('id') as number;
         for (const s of sheets) {
-          for (const e of s.scores ?? []) {
+          for (const e of Array.isArray(s.scores) ? s.scores : []) {
             await EvaluationScore.create({
               evaluationId, expertCode: s.expertCode, bidId: Number(e.bidId),
               technicalScore: e.technicalScore === null || e.technicalScore === undefined ? null : String(e.technicalScore),

@@ -148,4 +148,11 @@ describe('unit: scoring (评分与排序)', () => {
     expect(paths).to.include('expertScores[1](E2).bid 1.businessScore');
     expect(paths).to.include('expertScores[2](E2).bid 1.technicalScore');
   });
+
+  it('a malformed sheet is an input error, never a crash', () => {
+    const bids = [bid(1, '甲', 100_000)];
+    expect(() => scoreBids(bids, [null as unknown as ExpertSheet], comprehensive, seedA)).to.throw(ScoringInputError, /expertCode/);
+    expect(() => scoreBids(bids, [{ expertCode: 'E1', scores: null as never }], comprehensive, seedA)).to.throw(ScoringInputError, /technicalScore/);
+    expect(() => scoreBids(bids, [], comprehensive, seedA)).to.throw(ScoringInputError, /no expert scored/);
+  });
 });
