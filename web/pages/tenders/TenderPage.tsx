@@ -1,8 +1,9 @@
 /**
- * One tender: the facts (deadline in Beijing time with its legal basis and a countdown), the notice and tender
- * documents, amendments, the items; for suppliers the bid form while the window is open, the receipt after
- * submitting, their own bids with replace/withdraw before the deadline, and challenge filing after the award.
- * Every refusal of the server (window closed, not a bidder, …) is shown as it comes.
+ * One tender: the facts (deadline in Beijing time with its legal basis and a countdown), the notice (from the
+ * published notice data; the generated documents are linked for those who may open them), amendments, the items;
+ * for suppliers the bid form while the window is open, the receipt after submitting, their own bids with
+ * replace/withdraw before the deadline, and challenge filing after the award. Every refusal of the server (window
+ * closed, not a bidder, …) is shown as it comes.
  */
 import { useState } from 'preact/hooks';
 import { api } from '../../api.ts';
@@ -12,7 +13,7 @@ import { hasRole } from '../../session.ts';
 import { DataTable } from '../../ui/DataTable.tsx';
 import { ErrorBox, fieldError } from '../../ui/ErrorBox.tsx';
 import { Field } from '../../ui/Field.tsx';
-import { formatDateTime, formatYuan } from '../../ui/format.ts';
+import { formatDateTime } from '../../ui/format.ts';
 import { showToast } from '../../ui/toast.tsx';
 import { useAsync } from '../../ui/useAsync.ts';
 import { DeadlineText, Money, StatusBadge } from '../projects/parts.tsx';
@@ -20,8 +21,6 @@ import '../projects/projects.css';
 import { BidForm } from './BidForm.tsx';
 import { Countdown, useNow } from './Countdown.tsx';
 import { isOpen, type Challenge, type OwnBid, type Receipt, type TenderDetail } from './types.ts';
-
-const bidIdOf = (b: OwnBid) => b.bidId ?? b.id ?? 0;
 
 export function ReceiptView({ receipt }: { receipt: Receipt }) {
   const t = useT('tenders');
@@ -31,28 +30,36 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
       <dl class="facts">
         <dt>{t('receipt.bidId')}</dt><dd data-testid="receipt-bid-id">{receipt.bidId}</dd>
         <dt>{t('receipt.sha256')}</dt><dd><code data-testid="receipt-sha256">{receipt.sha256}</code></dd>
-        <dt>{t('receipt.submittedAt')}</dt><dd data-testid="receipt-time">{formatDateTime(receipt.submittedAt)}</dd>
+        <dt>{t('receipt.submittedAt')}</dt><dd data-testid="receipt-time" title={receipt.submittedAt}>{formatDateTime(receipt.submittedAt)}</dd>
         <dt>{t('receipt.salt')}</dt><dd><code data-testid="receipt-salt">{receipt.salt}</code></dd>
+        {receipt.files?.length ? (
+          <>
+            <dt>{t('receipt.files')}</dt>
+            <dd>{receipt.files.map((f) => <div key={f.fileId}><code class="small">{f.sha256}</code></div>)}</dd>
+          </>
+        ) : null}
       </dl>
-      <p class="small">{t('receipt.verify')}</p>
+      <p class="small">{t('receipt.verify', { submittedAt: receipt.submittedAt })}</p>
     </section>
   );
 }
 
+const DOCUMENT_KINDS = ['采购文件', '采购过程', '中标（成交）结果'] as const;
+
 function ChallengeForm({ tenderId, onFiled }: { tenderId: number; onFiled: () => void }) {
   const t = useT('tenders');
-  const [subject, setSubject] = useState('');
-  const [content, setContent] = useState('');
-  const [evidence, setEvidence] = useState('');
+  const [doc, setDoc] = useState<string>('中标（成交）结果');
+  const [v, setV] = useState({ item: '', request: '', facts: '', law: '' });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof v) => (e: Event) => setV({ ...v, [k]: (e.currentTarget as HTMLInputElement).value });
   async function submit(e: Event) {
     e.preventDefault();
     setBusy(true);
     try {
-      await api('POST', `/api/tenders/${tenderId}/challenges`, { body: { subject: subject.trim(), content: content.trim(), evidence: evidence.trim() || undefined } });
+      await api('POST', `/api/tenders/${tenderId}/challenges`, { body: { challengedDocument: doc, items: [{ item: v.item.trim(), request: v.request.trim(), facts: v.facts.trim(), law: v.law.trim() }] } });
       setError(null);
-      setSubject(''), setContent(''), setEvidence('');
+      setV({ item: '', request: '', facts: '', law: '' });
       showToast(t('challenge.filed'));
       onFiled();
     } catch (x) {
@@ -61,33 +68,51 @@ function ChallengeForm({ tenderId, onFiled }: { tenderId: number; onFiled: () =>
       setBusy(false);
     }
   }
+  const err = (k: string) => fieldError(error, `items.0.${k}`);
   return (
     <form onSubmit={submit} data-testid="challenge-form" noValidate>
       <ErrorBox error={error} />
-      <Field label={t('challenge.subject')} name="subject" error={fieldError(error, 'subject')} required>
-        <input id="f-subject" value={subject} onInput={(e) => setSubject(e.currentTarget.value)} maxLength={200} />
+      <Field label={t('challenge.document')} name="challengedDocument" error={fieldError(error, 'challengedDocument')} required>
+        <select id="f-challengedDocument" value={doc} onChange={(e) => setDoc(e.currentTarget.value)}>
+          {DOCUMENT_KINDS.map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>
       </Field>
-      <Field label={t('challenge.content')} name="content" error={fieldError(error, 'content')} required>
-        <textarea id="f-content" rows={4} value={content} onInput={(e) => setContent(e.currentTarget.value)} />
+      <Field label={t('challenge.item')} name="item" error={err('item')} required>
+        <input id="f-item" value={v.item} onInput={set('item')} maxLength={200} />
       </Field>
-      <Field label={t('challenge.evidence')} name="evidence" error={fieldError(error, 'evidence')}>
-        <textarea id="f-evidence" rows={2} value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />
+      <Field label={t('challenge.request')} name="request" error={err('request')} required>
+        <textarea id="f-request" rows={2} value={v.request} onInput={set('request')} />
+      </Field>
+      <Field label={t('challenge.facts')} name="facts" error={err('facts')} required>
+        <textarea id="f-facts" rows={4} value={v.facts} onInput={set('facts')} />
+      </Field>
+      <Field label={t('challenge.law')} name="law" error={err('law')} required>
+        <textarea id="f-law" rows={2} value={v.law} onInput={set('law')} />
       </Field>
       <button type="submit" class="primary" disabled={busy} data-testid="challenge-submit">{t('challenge.submit')}</button>
     </form>
   );
 }
 
+const listOf = <T,>(d: unknown, key: string): T[] => (Array.isArray(d) ? (d as T[]) : ((d as Record<string, T[]> | undefined)?.[key] ?? []));
+
 export function TenderPage({ params }: PageProps) {
   const t = useT('tenders');
   const id = encodeURIComponent(params.id);
   const supplier = hasRole('supplier');
-  const tender = useAsync(() => api<TenderDetail | { tender: TenderDetail }>('GET', `/api/tenders/${id}`), [id]);
-  const bids = useAsync(
-    () => (supplier ? api<{ items: OwnBid[] } | OwnBid[]>('GET', `/api/tenders/${id}/bids`) : Promise.resolve([] as OwnBid[])),
-    [id, supplier],
+  const tender = useAsync(() => api<TenderDetail>('GET', `/api/tenders/${id}`), [id]);
+  const bids = useAsync(() => (supplier ? api<{ bids: OwnBid[] }>('GET', `/api/tenders/${id}/bids`) : Promise.resolve({ bids: [] as OwnBid[] })), [id, supplier]);
+  const canSeeChallenges = hasRole('supplier', 'agency', 'purchaser', 'supervisor', 'auditor');
+  const challenges = useAsync(
+    () => (canSeeChallenges ? api<{ challenges: Challenge[] }>('GET', `/api/tenders/${id}/challenges`).catch(() => ({ challenges: [] as Challenge[] })) : Promise.resolve({ challenges: [] as Challenge[] })),
+    [id],
   );
-  const challenges = useAsync(() => api<{ items: Challenge[] } | Challenge[]>('GET', `/api/tenders/${id}/challenges`).catch(() => [] as Challenge[]), [id]);
+  const number = tender.data?.projectNumber;
+  // The generated notice and documents, for those who may open them (suppliers read the notice on this page).
+  const docs = useAsync(
+    () => (number && !supplier ? api<{ documents: { id: number; title: string }[] }>('GET', '/api/documents', { query: { project: number, limit: 50 } }).catch(() => ({ documents: [] })) : Promise.resolve({ documents: [] })),
+    [number],
+  );
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [replacing, setReplacing] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
@@ -95,30 +120,37 @@ export function TenderPage({ params }: PageProps) {
 
   if (tender.error) return <ErrorBox error={tender.error} />;
   if (!tender.data) return <p class="muted">{t('common:errors.loading')}</p>;
-  const tn: TenderDetail = 'tender' in tender.data ? tender.data.tender : tender.data;
+  const tn = tender.data;
   const open = isOpen(tn, now);
-  const myBids = Array.isArray(bids.data) ? bids.data : (bids.data?.items ?? []);
-  const activeBid = myBids.find((b) => b.status === 'submitted' || b.status === 'active' || b.status === 'sealed');
-  const challengeList = Array.isArray(challenges.data) ? challenges.data : (challenges.data?.items ?? []);
-  const challengeOpen = !!tn.awardedAt && !!tn.challengeDeadlineAt && Date.parse(tn.challengeDeadlineAt) > now;
+  const myBids = listOf<OwnBid>(bids.data, 'bids');
+  const activeBid = myBids.find((b) => b.status === 'submitted');
+  const challengeList = listOf<Challenge>(challenges.data, 'challenges');
+  const challengeOpen = tn.status === 'awarded' && !!tn.challengeDeadlineAt && Date.parse(tn.challengeDeadlineAt) > now;
+  const notice = tn.tenderNoticeData ?? {};
+  const documentsData = tn.tenderDocumentsData ?? {};
+  const ev = tn.evaluation ?? {};
 
   async function withdraw(b: OwnBid) {
     if (!window.confirm(t('myBids.withdrawConfirm'))) return;
     try {
-      await api('DELETE', `/api/tenders/${id}/bids/${bidIdOf(b)}`);
+      await api('DELETE', `/api/tenders/${id}/bids/${b.bidId}`);
       setActionError(null);
       setReceipt(null);
+      setReplacing(false);
       showToast(t('myBids.withdrawn'));
       bids.reload();
     } catch (x) {
       setActionError(x);
+      tender.reload();
     }
   }
 
+  const statusKey = (s: string) => (s === 'withdrawn' ? 'withdrawnStatus' : s === 'replaced' ? 'replaced' : s === 'opened' ? 'opened' : 'active');
+
   return (
-    <section class="tender-page" data-testid="tender-page" data-tender-id={tn.id}>
+    <section class="tender-page" data-testid="tender-page" data-tender-id={tn.tenderId}>
       <p><a href="#/tenders">← {t('back')}</a></p>
-      <h1>{tn.projectNumber ?? ''} {tn.projectName} <StatusBadge status={tn.status} ns="tenders" /></h1>
+      <h1>{tn.projectNumber ?? ''} {tn.projectName} <StatusBadge status={open ? 'open' : tn.status === 'open' ? 'closed' : tn.status} ns="tenders" /></h1>
       <div class="project-columns">
         <section class="panel">
           <dl class="facts" data-testid="tender-facts">
@@ -132,42 +164,69 @@ export function TenderPage({ params }: PageProps) {
             {tn.round ? <><dt>{t('facts.round')}</dt><dd>{tn.round}</dd></> : null}
             {tn.purchaserName ? <><dt>{t('facts.purchaser')}</dt><dd>{tn.purchaserName}</dd></> : null}
             {tn.agencyName ? <><dt>{t('facts.agency')}</dt><dd>{tn.agencyName}</dd></> : null}
-            {tn.evaluationMethod ? <><dt>{t('facts.evaluation')}</dt><dd>{t(`evaluation.${tn.evaluationMethod}`, { defaultValue: tn.evaluationMethod })}</dd></> : null}
+            {ev.evaluationMethod ? (
+              <>
+                <dt>{t('facts.evaluation')}</dt>
+                <dd>
+                  {t(`evaluation.${ev.evaluationMethod}`, { defaultValue: String(ev.evaluationMethod) })}
+                  {ev.evaluationMethod === 'comprehensive' && ev.priceWeightPercent != null ? <span class="muted small"> {t('facts.weights', { price: ev.priceWeightPercent, technical: ev.technicalWeightPercent, business: ev.businessWeightPercent })}</span> : null}
+                </dd>
+              </>
+            ) : null}
             {tn.openingPlace ? <><dt>{t('facts.opening')}</dt><dd>{tn.openingPlace}</dd></> : null}
             {tn.depositFen != null ? <><dt>{t('facts.deposit')}</dt><dd><Money fen={tn.depositFen} /></dd></> : null}
-            {tn.smeReserved !== undefined ? <><dt>{t('facts.sme')}</dt><dd>{tn.smeReserved ? t('yes') : t('no')}</dd></> : null}
+            {tn.minBids != null ? <><dt>{t('facts.minBids')}</dt><dd>{tn.minBids}</dd></> : null}
+            {tn.bidCount != null ? <><dt>{t('facts.bidCount')}</dt><dd>{tn.bidCount}</dd></> : null}
+            {tn.failureReason ? <><dt>{t('facts.failure')}</dt><dd>{tn.failureReason}</dd></> : null}
           </dl>
         </section>
-        <section class="panel">
+        <section class="panel" data-testid="tender-notice">
           <h2>{t('sections.notice')}</h2>
-          {tn.documents?.length ? (
+          {notice.requirementsSummary ? <p class="pre-wrap">{notice.requirementsSummary}</p> : null}
+          <dl class="facts">
+            {notice.contractPeriod ? <><dt>{t('notice.contractPeriod')}</dt><dd>{notice.contractPeriod}</dd></> : null}
+            {notice.consortiumAccepted !== undefined ? <><dt>{t('notice.consortium')}</dt><dd>{notice.consortiumAccepted ? t('yes') : t('no')}</dd></> : null}
+            {notice.smeOnly !== undefined ? <><dt>{t('facts.sme')}</dt><dd>{notice.smeOnly ? t('yes') : t('no')}</dd></> : null}
+            {notice.documentsFrom ? <><dt>{t('notice.documents')}</dt><dd>{notice.documentsFrom} — {notice.documentsTo ?? ''} {notice.documentsPlace ?? ''}</dd></> : null}
+            {documentsData.bidValidityDays ? <><dt>{t('notice.validity')}</dt><dd>{t('notice.days', { n: documentsData.bidValidityDays })}</dd></> : null}
+          </dl>
+          {(notice.qualifications ?? documentsData.qualifications)?.length ? (
+            <>
+              <h3>{t('notice.qualifications')}</h3>
+              <ol class="small">{(notice.qualifications ?? documentsData.qualifications)!.map((q, i) => <li key={i}>{q}</li>)}</ol>
+            </>
+          ) : null}
+          {documentsData.policyRequirements ? <p class="small"><strong>{t('notice.policy')}：</strong>{documentsData.policyRequirements}</p> : null}
+          {docs.data?.documents.length ? (
             <ul data-testid="tender-documents">
-              {tn.documents.map((d) => <li key={d.id}><a href={`#/documents/${d.id}`}>{d.title}</a></li>)}
+              {docs.data.documents.map((d) => <li key={d.id}><a href={`#/documents/${d.id}`}>{d.title}</a></li>)}
             </ul>
-          ) : <p class="muted">{t('noDocuments')}</p>}
+          ) : null}
           <h2>{t('sections.amendments')}</h2>
           {tn.amendments?.length ? (
             <ul data-testid="tender-amendments">
               {tn.amendments.map((a) => (
-                <li key={a.id}>
-                  <span class="muted small">{formatDateTime(a.publishedAt ?? a.createdAt)}</span> <strong>{a.title ?? ''}</strong>
+                <li key={a.amendmentId}>
+                  <span class="muted small">{formatDateTime(a.publishedAt)}</span> <strong>{t('amendment.no', { n: a.number })} {a.title}</strong>{' '}
                   {a.substantive ? <span class="badge badge-warn">{t('amendment.substantive')}</span> : null}
-                  {a.content ?? a.text ? <div class="small pre-wrap">{a.content ?? a.text}</div> : null}
-                  {a.newBidDeadlineAt ?? a.bidDeadlineAt ? <div class="small">{t('amendment.deadlineMoved', { at: formatDateTime(a.newBidDeadlineAt ?? a.bidDeadlineAt) })}</div> : null}
+                  <ul class="small">
+                    {a.changes.map((c, i) => <li key={i}>{c.item}：{c.original} → <strong>{c.revised}</strong></li>)}
+                  </ul>
+                  {a.moved && a.newDeadlineAt ? <div class="small" title={a.basis ?? undefined}>{t('amendment.deadlineMoved', { at: formatDateTime(a.newDeadlineAt) })}{a.basis ? `（${a.basis}）` : ''}</div> : null}
                 </li>
               ))}
             </ul>
-          ) : <p class="muted">{t('noDocuments')}</p>}
+          ) : <p class="muted">{t('noAmendments')}</p>}
         </section>
       </div>
 
-      {tn.items?.length && !(supplier && open) ? (
+      {tn.items?.length && !(supplier && open && (!activeBid || replacing)) ? (
         <section class="panel">
           <h2>{t('sections.items')}</h2>
           <DataTable
             testId="tender-items"
             rows={tn.items}
-            rowKey={(it) => it.itemCode}
+            rowKey={(it) => it.itemCode + it.itemName}
             columns={[
               { key: 'code', title: t('item.code'), render: (it) => it.itemCode },
               { key: 'name', title: t('item.name'), render: (it) => it.itemName },
@@ -186,29 +245,25 @@ export function TenderPage({ params }: PageProps) {
           <ErrorBox error={actionError ?? bids.error} />
           {myBids.length === 0 ? <p class="muted">{t('myBids.none')}</p> : (
             <table class="data-table">
-              <thead><tr><th>{t('receipt.bidId')}</th><th>{t('myBids.at')}</th><th>{t('myBids.total')}</th><th>{t('receipt.sha256')}</th><th>{t('myBids.status')}</th><th /></tr></thead>
+              <thead><tr><th>{t('receipt.bidId')}</th><th>{t('myBids.at')}</th><th>{t('receipt.sha256')}</th><th>{t('receipt.salt')}</th><th>{t('myBids.status')}</th><th /></tr></thead>
               <tbody>
-                {myBids.map((b) => {
-                  const live = b === activeBid;
-                  const sha = b.sha256 ?? b.receipt?.sha256;
-                  return (
-                    <tr key={bidIdOf(b)} data-testid={`my-bid-${bidIdOf(b)}`} data-status={b.status}>
-                      <td>{bidIdOf(b)}</td>
-                      <td>{formatDateTime(b.submittedAt ?? b.receipt?.submittedAt)}</td>
-                      <td class="money">{b.totalPriceFen != null ? formatYuan(b.totalPriceFen) : '—'}</td>
-                      <td><code class="small">{sha ? `${sha.slice(0, 16)}…` : '—'}</code></td>
-                      <td>{t(`myBids.${b.status === 'withdrawn' ? 'withdrawnStatus' : b.status === 'replaced' ? 'replaced' : 'active'}`)}</td>
-                      <td>
-                        {live && open ? (
-                          <>
-                            <button type="button" onClick={() => setReplacing(true)} data-testid="bid-replace">{t('myBids.replace')}</button>{' '}
-                            <button type="button" class="danger" onClick={() => withdraw(b)} data-testid="bid-withdraw">{t('myBids.withdraw')}</button>
-                          </>
-                        ) : null}
-                      </td>
-                    </tr>
-                  );
-                })}
+                {myBids.map((b) => (
+                  <tr key={b.bidId} data-testid={`my-bid-${b.bidId}`} data-status={b.status}>
+                    <td>{b.bidId}</td>
+                    <td>{formatDateTime(b.receipt.submittedAt)}</td>
+                    <td><code class="small" title={b.receipt.sha256}>{b.receipt.sha256.slice(0, 16)}…</code></td>
+                    <td><code class="small">{b.receipt.salt}</code></td>
+                    <td>{t(`myBids.${statusKey(b.status)}`)}{b.withdrawnAt ? <span class="muted small"> {formatDateTime(b.withdrawnAt)}</span> : null}</td>
+                    <td>
+                      {b === activeBid && open ? (
+                        <>
+                          <button type="button" onClick={() => setReplacing(true)} data-testid="bid-replace">{t('myBids.replace')}</button>{' '}
+                          <button type="button" class="danger" onClick={() => withdraw(b)} data-testid="bid-withdraw">{t('myBids.withdraw')}</button>
+                        </>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           )}
@@ -217,6 +272,7 @@ export function TenderPage({ params }: PageProps) {
 
       {supplier && open && (!activeBid || replacing) ? (
         <BidForm
+          key={activeBid?.bidId ?? 'new'}
           tender={tn}
           replacing={!!activeBid}
           onSubmitted={(r) => {
@@ -229,7 +285,7 @@ export function TenderPage({ params }: PageProps) {
         />
       ) : null}
       {supplier && !open ? <p class="notice" data-testid="bid-closed">{Date.parse(tn.bidDeadlineAt) <= now ? t('bid.closed') : t('bid.notPublished')}</p> : null}
-      {!supplier ? <p class="muted">{t('bid.onlySuppliers')}</p> : null}
+      {!supplier && open ? <p class="muted">{t('bid.onlySuppliers')}</p> : null}
 
       {tn.awardedAt || challengeList.length ? (
         <section class="panel" data-testid="challenges">
@@ -238,19 +294,20 @@ export function TenderPage({ params }: PageProps) {
           {challengeList.length ? (
             <ul>
               {challengeList.map((c) => (
-                <li key={c.id}>
-                  <span class="muted small">{formatDateTime(c.filedAt ?? c.createdAt)}</span> <strong>{c.subject ?? ''}</strong> <StatusBadge status={c.status} ns="tenders" />
-                  {c.content ? <div class="small pre-wrap">{c.content}</div> : null}
+                <li key={c.challengeId} data-testid={`challenge-${c.challengeId}`}>
+                  <span class="muted small">{formatDateTime(c.receivedAt)}</span> <strong>{c.challengedDocument}</strong> <StatusBadge status={c.status} ns="tenders" />
+                  {c.items.map((it, i) => <div key={i} class="small">{it.item}：{it.request}</div>)}
+                  {c.challengeReplyDueAt ? <div class="small muted">{t('challenge.replyDue', { at: formatDateTime(c.challengeReplyDueAt) })}</div> : null}
                   {c.reply ? <div class="small">{t('challenge.reply')}：{c.reply}</div> : null}
                 </li>
               ))}
             </ul>
           ) : null}
           {supplier ? (
-            challengeOpen && myBids.length ? (
+            challengeOpen && myBids.some((b) => b.status === 'opened') ? (
               <>
                 <h3>{t('challenge.title')}</h3>
-                <ChallengeForm tenderId={tn.id} onFiled={challenges.reload} />
+                <ChallengeForm tenderId={tn.tenderId} onFiled={challenges.reload} />
               </>
             ) : (
               <p class="muted">{!tn.awardedAt ? t('challenge.notYet') : challengeOpen ? t('challenge.onlyBidders') : t('challenge.closed')}</p>

@@ -1,0 +1,159 @@
+/**
+ * 招标投标 in Chromium on the real system. Seeding goes through the public APIs only, as each role would: the
+ * purchaser's application (POST /api/projects), the approvals and the agency's 招标准备 completed through the inbox
+ * API (/api/tasks/:id/complete), after which the chain's publish-tender worker publishes the tender. Then the
+ * supplier, in the browser: sees the open tender with its countdown, fills the price schedule (line totals and
+ * total computed exactly in fen), uploads the bid PDF, submits, sees the receipt (SHA-256, time, salt) and withdraws
+ * the bid before the deadline. Screenshots: test/artifacts/tenders*.png.
+ */
+import { expect } from 'chai';
+import { startE2E, type E2E } from './harness.ts';
+
+/** Who completes which step of the chain while seeding, and with what. */
+const ACTORS: Record<string, { user: string; variables: (deadline: string) => Record<string, unknown> }> = {
+  city_finance_approval: { user: 'city_finance', variables: () => ({ decision: 'approve', comment: '同意。' }) },
+  dept_approval: { user: 'dept_approver', variables: () => ({ decision: 'approve', comment: '同意。' }) },
+  finance_approval: { user: 'finance_section', variables: () => ({ decision: 'approve', comment: '预算已落实，同意。' }) },
+  supervisor_approval: { user: 'supervisor', variables: () => ({ decision: 'approve', comment: '同意按程序采购。' }) },
+  prepare_tender: {
+    user: 'agency',
+    variables: (bidDeadline) => ({
+      evaluationMethod: 'comprehensive', priceWeightPercent: 30, technicalWeightPercent: 50, businessWeightPercent: 20, smeDeductionPercent: 10,
+      qualificationRequirements: '具有独立承担民事责任的能力；具有良好的商业信誉和健全的财务会计制度；参加政府采购活动前三年内无重大违法记录。',
+      scoringCriteria: '价格分 40 分（低价优先法）；技术分 40 分（配置、性能、售后）；商务分 20 分（业绩、信誉）。',
+      bidDeadline, openingPlace: '涪城区公共资源交易中心开标一室', depositYuan: 2000,
+    }),
+  },
+};
+
+/** `YYYY-MM-DDTHH:mm` in Asia/Shanghai, `days` from now at 09:30. */
+function shanghaiLocal(days: number): string {
+  const d = new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000);
+  return `${d.toISOString().slice(0, 10)}T09:30`;
+}
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+describe('tenders and bids (Chromium)', function () {
+  this.timeout(240_000);
+  let e2e: E2E;
+  const projectName = '涪城区卫健局办公打印机采购项目';
+  let tenderId = 0;
+
+  before(async () => {
+    e2e = await startE2E();
+    const goods = await e2e.api('GET', `/api/goods?q=${encodeURIComponent('台式计算机')}&limit=5`, 'purchaser');
+    const agencies = await e2e.api('GET', '/api/agencies?status=active', 'purchaser');
+    const created = await e2e.api('POST', '/api/projects', 'purchaser', {
+      projectName, categoryCode: 'A02010104', procurementType: 'goods', method: '公开招标', budgetYuan: 120000, maxPriceYuan: 118000,
+      fundingSource: '一般公共预算资金', organisationForm: '分散采购', importedProducts: false, smeReserved: false, deliveryDate: '2099-09-01',
+      deliveryPlace: '涪城区卫健局', description: '办公用台式计算机 10 台与配套打印设备，含送货安装与三年保修。', agencyId: agencies.body.items[0].id,
+      items: [
+        { itemCode: String(goods.body.items[0].id), itemName: goods.body.items[0].name, quantity: 10, unit: goods.body.items[0].unit, unitPriceYuan: 5200 },
+        { itemCode: String(goods.body.items[1].id), itemName: goods.body.items[1].name, quantity: 3, unit: goods.body.items[1].unit, unitPriceYuan: 7800 },
+      ],
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const project = created.body.project ?? created.body;
+    const instanceId: string = project.instanceId;
+    expect(instanceId, 'the project names its instance').to.be.a('string');
+    const deadline = shanghaiLocal(40);
+
+    // Drive the chain as each role would until the tender is published (the workers run in between).
+    const seen: string[] = [];
+    for (let round = 0; round < 120 && !tenderId; round++) {
+      const tenders = await e2e.api('GET', '/api/tenders', 'supplier');
+      const mine = (tenders.body.tenders as { tenderId: number; projectName: string }[]).find((x) => x.projectName === projectName);
+      if (mine) {
+        tenderId = mine.tenderId;
+        break;
+      }
+      let acted = false;
+      for (const [elementId, actor] of Object.entries(ACTORS)) {
+        const tasks = await e2e.api('GET', `/api/tasks?elementId=${elementId}&pageSize=100`, actor.user);
+        const task = (tasks.body.items ?? []).find((x: { instanceId: string; state: string }) => x.instanceId === instanceId && x.state === 'created');
+        if (!task) continue;
+        const done = await e2e.api('POST', `/api/tasks/${task.id}/complete`, actor.user, { variables: actor.variables(deadline) });
+        expect(done.status, `${elementId}: ${JSON.stringify(done.body)}`).to.equal(200);
+        seen.push(elementId);
+        acted = true;
+      }
+      if (!acted) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(tenderId, `tender published after ${seen.join(' → ')}`).to.be.greaterThan(0);
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+
+  it('a supplier sees the open tender, bids, gets the receipt and withdraws before the deadline', async () => {
+    const page = await e2e.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await e2e.login(page, 'supplier');
+    await page.click('nav.menu a[href="#/tenders"]');
+    const row = page.locator('[data-testid=tenders-table] tbody tr', { hasText: projectName });
+    await row.waitFor();
+    expect(await row.textContent()).to.contain('公开招标');
+    expect(await row.locator('[data-testid=countdown]').textContent()).to.match(/\d+ 天/);
+    await e2e.screenshot(page, 'tenders-list');
+
+    await row.click();
+    await page.waitForSelector('[data-testid=bid-form]');
+    expect(await page.locator('[data-testid=tender-deadline]').textContent()).to.match(/\d{4}-\d{2}-\d{2} 09:30/);
+    const lines = await page.locator('[data-testid=bid-schedule] tbody tr').count();
+    expect(lines).to.equal(2);
+    // Unit prices in 元; totals exact in fen: 10 × 5,100.10 + 3 × 7,650.05 = 51,001.00 + 22,950.15 = 73,951.15.
+    await page.fill('input[name="prices.0.unitPriceYuan"]', '5100.1');
+    await page.fill('input[name="prices.1.unitPriceYuan"]', '7,650.05');
+    expect(await page.locator('[data-testid=bid-line-total-0]').textContent()).to.equal('51,001.00');
+    expect(await page.locator('[data-testid=bid-line-total-1]').textContent()).to.equal('22,950.15');
+    expect(await page.locator('[data-testid=bid-total]').textContent()).to.equal('73,951.15');
+    // A price that is no amount is caught at its line.
+    await page.fill('input[name="prices.1.unitPriceYuan"]', '7650.055');
+    await page.waitForSelector('[data-testid=bid-line-1] .field-error');
+    await page.fill('input[name="prices.1.unitPriceYuan"]', '7650.05');
+    await page.fill('#f-deliveryPeriod', '合同签订后 30 日内交货并安装调试');
+    await page.check('[data-testid=bid-sme]');
+    await page.selectOption('[data-testid=bid-scale]', 'small');
+    await page.setInputFiles('[data-testid=bid-file]', { name: '投标文件.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await page.waitForSelector('[data-testid=bid-file-uploaded]');
+    await page.click('[data-testid=bid-submit]');
+
+    await page.waitForSelector('[data-testid=bid-receipt]');
+    const sha = await page.locator('[data-testid=receipt-sha256]').textContent();
+    expect(sha).to.match(/^[0-9a-f]{64}$/);
+    expect(await page.locator('[data-testid=receipt-salt]').textContent()).to.have.length.greaterThan(8);
+    expect(await page.locator('[data-testid=receipt-time]').textContent()).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await page.locator('[data-testid=bid-receipt]').textContent()).to.contain('如何核验');
+    const bidId = Number(await page.locator('[data-testid=receipt-bid-id]').textContent());
+    await page.waitForSelector(`[data-testid=my-bid-${bidId}] [data-testid=bid-withdraw]`);
+    await e2e.screenshot(page, 'tenders-receipt');
+
+    // The server holds the bid with the same receipt.
+    const own = await e2e.api('GET', `/api/tenders/${tenderId}/bids`, 'supplier');
+    const held = own.body.bids.find((b: { bidId: number }) => b.bidId === bidId);
+    expect(held.status).to.equal('submitted');
+    expect(held.receipt.sha256).to.equal(sha);
+
+    // Withdraw before the deadline.
+    await page.click(`[data-testid=my-bid-${bidId}] [data-testid=bid-withdraw]`);
+    await page.waitForSelector(`[data-testid=my-bid-${bidId}][data-status=withdrawn]`);
+    expect(await page.locator(`[data-testid=my-bid-${bidId}] [data-testid=bid-withdraw]`).count()).to.equal(0);
+    // The form is back for a new bid.
+    await page.waitForSelector('[data-testid=bid-form]');
+    const after = await e2e.api('GET', `/api/tenders/${tenderId}/bids`, 'supplier');
+    expect(after.body.bids.find((b: { bidId: number }) => b.bidId === bidId).status).to.equal('withdrawn');
+    await e2e.screenshot(page, 'tenders-withdrawn');
+  });
+
+  it('others read the tender without a bid form; English switch works', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'purchaser');
+    await page.goto(`${e2e.url}/#/tenders/${tenderId}`);
+    await page.waitForSelector('[data-testid=tender-page]');
+    expect(await page.locator('[data-testid=bid-form]').count()).to.equal(0);
+    await page.click('[data-testid=lang-switch]');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.waitForSelector('text=Only suppliers can bid.');
+  });
+});
