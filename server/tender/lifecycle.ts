@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
 import { defineAuthModels } from '../auth/models.ts';
 import { computeDeadline, type Deadline } from '../calendar/deadlines.ts';
+import { shiftDate } from '../calendar/working-days.ts';
 import { createCalendarService } from '../calendar/service.ts';
 import { loadTimeLimits, TimeLimits } from '../calendar/time-limits.ts';
 import type { Job, Variables } from '../engine/port.ts';
@@ -52,9 +53,14 @@ export async function amendmentEffect(db: Database, clock: Clock, tx: Transactio
   const parts: string[] = [];
   if (a.substantive && issued > latest.dueDate) {
     const forward = computeDeadline(calendar, forwardT4(), 'T4', a.publishedAt);
-    const min = atTimeOfDay(forward.dueDate, a.deadline);
+    // The new deadline must also pass the check this amendment failed (T4 counted back from it, where a
+    // non-working last day moves earlier): step on from the forward date until it does.
+    let date = forward.dueDate;
+    for (let i = 0; i < 60 && computeDeadline(calendar, new TimeLimits(), 'T4', atTimeOfDay(date, a.deadline)).dueDate < issued; i++) date = shiftDate(date, 1);
+    const min = atTimeOfDay(date, a.deadline);
     if (target.getTime() < min.getTime()) target = min;
-    parts.push(`T4 ${latest.basis}：影响投标文件编制的澄清或修改应在投标截止时间至少 ${latest.value} 日前发出（截止 ${shanghaiText(a.deadline)} 对应的最晚发出日为 ${latest.dueDate}）；本次于 ${issued} 发出，不足 ${latest.value} 日，投标截止时间顺延至发出之日起至少 ${forward.value} 日后的 ${forward.dueDate}${forward.rolledFrom ? `（${forward.rolledFrom} 非工作日顺延）` : ''}`);
+    const stepped = date !== forward.dueDate ? `；按倒数的 T4（非工作日提前）核对，最早为 ${date}` : '';
+    parts.push(`T4 ${latest.basis}：影响投标文件编制的澄清或修改应在投标截止时间至少 ${latest.value} 日前发出（截止 ${shanghaiText(a.deadline)} 对应的最晚发出日为 ${latest.dueDate}${latest.rolledFrom ? `，${latest.rolledFrom} 非工作日提前` : ''}）；本次于 ${issued} 发出，不足 ${latest.value} 日，投标截止时间顺延至发出之日起至少 ${forward.value} 日后：${forward.dueDate}${forward.rolledFrom ? `（${forward.rolledFrom} 非工作日顺延）` : ''}${stepped}`);
     for (const w of forward.warnings) parts.push(`提示：${w}`);
   } else if (a.substantive) {
     parts.push(`T4 ${latest.basis}：本次澄清或修改于 ${issued} 发出，距投标截止不少于 ${latest.value} 日（最晚发出日 ${latest.dueDate}），截止时间不必顺延`);
