@@ -18,7 +18,8 @@ export interface OpenedBid {
   supplierName: string;
   creditCode: string;
   totalPriceFen: number;
-  sme?: boolean;
+  /** {declared, scale} as the tender component records it (or a plain boolean) */
+  sme?: unknown;
   consortium?: { name: string; creditCode: string }[];
 }
 

@@ -108,6 +108,20 @@ export class ScoringInputError extends Error {
   }
 }
 
+/**
+ * Whether a bid gets the small/micro price deduction: the opened bid's `sme` as the tender component records it,
+ * `{declared, scale}` — declared with scale small or micro (medium-sized firms get no deduction, 财库〔2020〕46号
+ * Art. 9) — or a plain `true` (a declaration of small/micro status).
+ */
+export function smallOrMicro(sme: unknown): boolean {
+  if (sme === true) return true;
+  if (sme && typeof sme === 'object') {
+    const s = sme as { declared?: unknown; scale?: unknown };
+    return s.declared === true && (s.scale === 'small' || s.scale === 'micro');
+  }
+  return false;
+}
+
 export function drawKey(seed: Buffer, bidId: number): string {
   return crypto.createHmac('sha256', seed).update(`bid:${bidId}`).digest('hex');
 }

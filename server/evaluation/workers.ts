@@ -19,7 +19,7 @@ import { evaluationSettingsProblems, panelRule } from './rules.ts';
 import { evaluationModels, type Row } from './models.ts';
 import { confirmQualification, qualifyBids, QualificationInputError, type OpenedBid, type QualificationOutput } from './qualification.ts';
 import { DRAW_ALGORITHM, drawPanel, type Party } from './draw.ts';
-import { scoreBids, ScoringInputError, type ExpertSheet, type ScoringResult, type ScoringSettings } from './scoring.ts';
+import { scoreBids, ScoringInputError, smallOrMicro, type ExpertSheet, type ScoringResult, type ScoringSettings } from './scoring.ts';
 import { clip, projectHeader, shanghaiIso } from './documents.ts';
 
 export const CHECK_SETTINGS_TASK_TYPE = 'check-evaluation-settings';
@@ -337,7 +337,7 @@ export function scoreBidsWorker(deps: WorkerDeps): Worker {
         let result: ScoringResult;
         try {
           result = scoreBids(
-            bids.map((b) => ({ bidId: b.bidId, supplierId: b.supplierId ?? null, supplierName: b.supplierName, creditCode: b.creditCode, totalPriceFen: b.totalPriceFen, sme: b.sme === true })),
+            bids.map((b) => ({ bidId: b.bidId, supplierId: b.supplierId ?? null, supplierName: b.supplierName, creditCode: b.creditCode, totalPriceFen: b.totalPriceFen, sme: smallOrMicro(b.sme) })),
             sheets,
             settings,
             seed,

@@ -3,7 +3,7 @@
  * comments; the module keeps scores exact and rounds half-up to 2 decimals only when it shows them.
  */
 import { expect } from 'chai';
-import { drawKey, scoreBids, ScoringInputError, type ExpertSheet, type ScoringBid, type ScoringSettings } from '../../server/evaluation/scoring.ts';
+import { drawKey, scoreBids, ScoringInputError, smallOrMicro, type ExpertSheet, type ScoringBid, type ScoringSettings } from '../../server/evaluation/scoring.ts';
 import { parseDecimal, Rational } from '../../server/evaluation/decimal.ts';
 
 const seedA = Buffer.alloc(32, 1);
@@ -147,6 +147,15 @@ describe('unit: scoring (评分与排序)', () => {
     expect(paths).to.include('expertScores[0](E1).bid 1.technicalScore');
     expect(paths).to.include('expertScores[1](E2).bid 1.businessScore');
     expect(paths).to.include('expertScores[2](E2).bid 1.technicalScore');
+  });
+
+  it('the deduction is for small and micro firms only (财库〔2020〕46号 Art. 9)', () => {
+    expect(smallOrMicro({ declared: true, scale: 'small' })).to.equal(true);
+    expect(smallOrMicro({ declared: true, scale: 'micro' })).to.equal(true);
+    expect(smallOrMicro({ declared: true, scale: 'medium' })).to.equal(false);
+    expect(smallOrMicro({ declared: false, scale: 'micro' })).to.equal(false);
+    expect(smallOrMicro(true)).to.equal(true);
+    expect(smallOrMicro(undefined)).to.equal(false);
   });
 
   it('a malformed sheet is an input error, never a crash', () => {

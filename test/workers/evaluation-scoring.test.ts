@@ -53,10 +53,11 @@ describe('workers: check-evaluation-settings, prepare-evaluation, score-bids', (
     expect(await old(job(CHECK_SETTINGS_TASK_TYPE, 'k3', { ...settings, smeDeductionPercent: 6 }), ctx)).to.deep.equal({ tenderProblems: [] });
   });
 
+  // `sme` as open-bids records it ({declared, scale}): only small and micro firms get the deduction, not medium ones.
   const qualifiedBids = [
     { bidId: 1, supplierId: 1, supplierName: '甲信息技术有限公司', creditCode: '91510703MA6AT3L50X', totalPriceFen: 100_000_000, sme: false, consortium: [] },
-    { bidId: 2, supplierId: 2, supplierName: '乙电子科技有限公司', creditCode: '91510703MA62XY1K0X', totalPriceFen: 105_000_000, sme: true, consortium: [] },
-    { bidId: 3, supplierId: 3, supplierName: '丙计算机系统有限公司', creditCode: '91510100MA61W8X7AX', totalPriceFen: 120_000_000, sme: false, consortium: [] },
+    { bidId: 2, supplierId: 2, supplierName: '乙电子科技有限公司', creditCode: '91510703MA62XY1K0X', totalPriceFen: 105_000_000, sme: { declared: true, scale: 'small' }, consortium: [] },
+    { bidId: 3, supplierId: 3, supplierName: '丙计算机系统有限公司', creditCode: '91510100MA61W8X7AX', totalPriceFen: 120_000_000, sme: { declared: true, scale: 'medium' }, consortium: [] },
   ];
   const panel = [{ expertId: 1, code: 'E01', username: 'expert1' }, { expertId: 2, code: 'E02', username: 'expert2' }, { expertId: 3, code: 'E03', username: 'expert3' }];
   const sheet = (code: string, i: number) => ({
