@@ -25,6 +25,8 @@ import { readForm } from '../inbox/forms.ts';
 import { insertCompletion, pendingCompletions, summarize } from '../inbox/history.ts';
 import { startVariables } from '../instances/start-variables.ts';
 import { agenciesOfUser } from '../registry/index.ts';
+import { evaluationOf } from '../evaluation/index.ts';
+import { tenderOfInstance } from '../tender/index.ts';
 import { checkApplication } from './application.ts';
 import { attachProjectListeners } from './listeners.ts';
 import { PROCUREMENT_PROCESS_ID, PROJECT_STATUSES, projectRowOf, toProject, upsertProject, type ProjectRow } from './projects.ts';
@@ -88,19 +90,6 @@ const DEADLINES: { key: string; at: string; label: string; basis: (v: Variables)
   { key: 'contractDeadline', at: 'contractDeadlineAt', label: '合同签订期限 (contract signing)', basis: (v) => v.contractDeadlineBasis },
   { key: 'contractPublishDeadline', at: 'contractPublishDeadlineAt', label: '合同公告期限 (contract publication)', basis: (v) => v.contractPublishDeadlineBasis },
 ];
-
-/** H2's / H3's functions, loaded by name (the components are written in parallel; a missing one leaves its part out). */
-async function peer<T>(specifier: string): Promise<Partial<T>> {
-  try {
-    return (await import(specifier)) as Partial<T>;
-  } catch {
-    return {};
-  }
-}
-const TENDER_MODULE = '../tender/index.ts';
-const EVALUATION_MODULE = '../evaluation/index.ts';
-type TenderPeer = { tenderOfInstance(tx: unknown, instanceId: string): Promise<Record<string, unknown> | null> };
-type EvaluationPeer = { evaluationOf(tx: unknown, tenderId: number, opts: { sequelize: unknown }): Promise<{ ranking: Record<string, unknown>[] } | null> };
 
 const stripPrefix = (d: ErrorDetail): ErrorDetail => ({ path: d.path.replace(/^variables\./, ''), reason: d.reason });
 const noJobKey = (o: Record<string, unknown> | null) => {
@@ -268,18 +257,13 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
     });
     const docs = (await documents.listDocuments({ instanceId: p.instanceId, limit: 200, offset: 0 })).map((d) => ({ id: d.id, title: d.title, templateId: d.templateId, latestVersion: d.latestVersion, updatedAt: d.updatedAt }));
     const tenderId = typeof v.tenderId === 'number' ? v.tenderId : null;
-    let tender: Record<string, unknown> | null = null;
-    const tenderPeer = await peer<TenderPeer>(TENDER_MODULE);
-    if (tenderPeer.tenderOfInstance) tender = await db.withTransaction((tx) => tenderPeer.tenderOfInstance!(tx, p.instanceId)).catch(() => null);
+    let tender: Record<string, unknown> | null = await tenderOfInstance(undefined, p.instanceId, sequelize).catch(() => null);
     if (!tender && tenderId !== null) {
       tender = { tenderId, round: v.tenderRound ?? null, bidDeadlineAt: v.bidDeadlineAt ?? null, bidDeadlineBasis: v.bidDeadlineBasis ?? null, publishedAt: v.publishedAt ?? null, minBids: v.minBids ?? null, bidCount: v.bidCount ?? null };
     }
     let ranking: Record<string, unknown>[] | null = null;
-    if (tenderId !== null) {
-      const evaluationPeer = await peer<EvaluationPeer>(EVALUATION_MODULE);
-      const evaluation = evaluationPeer.evaluationOf ? await evaluationPeer.evaluationOf(undefined, tenderId, { sequelize }).catch(() => null) : null;
-      ranking = evaluation?.ranking ?? null;
-    }
+    const evaluatedTender = typeof tender?.tenderId === 'number' ? tender.tenderId : tenderId;
+    if (evaluatedTender !== null) ranking = (await evaluationOf(undefined, evaluatedTender, { sequelize }).catch(() => null))?.ranking ?? null;
     if (!ranking && Array.isArray(v.ranking)) ranking = v.ranking as Record<string, unknown>[];
     const application = Object.fromEntries(
       ['categoryCode', 'procurementType', 'fundingSource', 'organisationForm', 'smeReserved', 'importedProducts', 'deliveryDate', 'deliveryPlace', 'description'].filter((k) => v[k] !== undefined && v[k] !== null).map((k) => [k, v[k]]),

@@ -9,7 +9,7 @@
  * job.key where they carry a time, so a redelivered job repeats the same values.
  */
 import crypto from 'node:crypto';
-import type { Sequelize, Transaction } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { defineAuthModels } from '../auth/models.ts';
 import { businessDate, parseAnchor, type Deadline } from '../calendar/deadlines.ts';
 import { createCalendarService } from '../calendar/service.ts';
@@ -17,25 +17,13 @@ import { createDocumentService } from '../documents/service.ts';
 import { BpmnError, type Job, type Variables, type Worker } from '../engine/port.ts';
 import type { ErrorDetail } from '../errors.ts';
 import { evaluationOf } from '../evaluation/index.ts';
+import { markTenderAwarded } from '../tender/index.ts';
 import type { WorkerDeps, WorkerTable } from '../workers/definition.ts';
 import { checkApplication, yuanToFenExact } from './application.ts';
 import { acceptanceReportData, awardNoticeData, contractData, contractNoticeData, noticeOfAwardData, type AwardFacts, type ContractFacts } from './documents-data.ts';
 import { projectRowOf, updateProject } from './projects.ts';
 
 type Obj = Record<string, unknown>;
-
-/** H2's tender functions (CHAIN.md): loaded by name so this component builds while server/tender/index.ts is written. */
-interface TenderApi {
-  markTenderAwarded?(tx: Transaction, tenderId: number, bidId: number, at: Date): Promise<unknown>;
-}
-const TENDER_MODULE = '../tender/index.ts';
-async function tenderApi(): Promise<TenderApi> {
-  try {
-    return (await import(TENDER_MODULE)) as TenderApi;
-  } catch {
-    return {};
-  }
-}
 
 const idOf = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'string' && /^\d{1,15}$/.test(v) ? Number(v) : null);
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -114,12 +102,8 @@ export function recordAwardWorker(deps: WorkerDeps): Worker {
     }
     const facts: AwardFacts = { award, awardedAt, experts, unsuccessful };
 
-    const api = await tenderApi();
     await deps.db.withTransaction(async (tx) => {
-      if (tenderId !== null) {
-        if (!api.markTenderAwarded) throw new Error('server/tender/index.ts 未导出 markTenderAwarded (tender component not available)');
-        await api.markTenderAwarded(tx, tenderId, winnerBidId, awardedAt);
-      }
+      if (tenderId !== null) await markTenderAwarded(tx, tenderId, winnerBidId, awardedAt, challenge.dueAt);
       await updateProject(sequelize, job.instanceId, { award: { ...award, awardedAt: awardedAt.toISOString(), deemed: v.winnerDeemed === true, jobKey: job.key }, status: 'awarded' }, deps.clock.now(), tx);
     });
     ctx.log('award recorded', { instanceId: job.instanceId, bidId: winnerBidId, amountFen });
