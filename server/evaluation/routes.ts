@@ -15,6 +15,7 @@ import type { ComponentDeps } from '../http/component-deps.ts';
 import type { AuthUser } from '../auth/types.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { expertNames } from '../registry/index.ts';
+import { tenderOfInstance } from '../tender/index.ts';
 import { evaluationModels, type Row } from './models.ts';
 import { verifyExpertDraw, type DrawnExpert, type Exclusion, type PoolEntry } from './draw.ts';
 
@@ -76,8 +77,14 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
   const isPurchaserOf = (user: AuthUser, row: Row) =>
     user.roles.includes('purchaser') && user.organisation !== null && row.get('purchaserOrgId') !== null && user.organisation.id === row.get('purchaserOrgId');
 
-  /** The award has happened when the instance carries `awardedAt` (record-award, H4). */
-  async function awarded(instanceId: string): Promise<boolean> {
+  /**
+   * The award has happened (and the award notice names the panel) when the tender is marked awarded
+   * (markTenderAwarded, H2) or the instance carries `awardedAt` (record-award, H4). Once published, names stay
+   * visible even if an upheld challenge reopens the evaluation.
+   */
+  async function awarded(instanceId: string, tenderId: number): Promise<boolean> {
+    const tender = await tenderOfInstance(undefined, instanceId, deps.db.sequelize);
+    if (tender && tender.tenderId === tenderId && tender.status === 'awarded') return true;
     const inst = await deps.engine.getInstance(instanceId);
     return typeof inst?.variables.awardedAt === 'string' && inst.variables.awardedAt.length > 0;
   }
@@ -100,7 +107,7 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
     },
     async ({ params, user }) => {
       const row = await readableDraw(params.id, user);
-      const isAwarded = await awarded(row.get('instanceId') as string);
+      const isAwarded = await awarded(row.get('instanceId') as string, row.get('tenderId') as number);
       const namesVisible = user.roles.includes('supervisor') || isAwarded;
       const drawn = row.get('panel') as DrawnExpert[];
       const names = namesVisible ? await expertNames(undefined, deps.db.sequelize, drawn.map((d) => d.expertId)) : null;
