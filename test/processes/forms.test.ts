@@ -33,7 +33,7 @@ describe('forms/*.form (Camunda Forms)', function () {
       for (const t of m.elements.filter((e) => e.$type === 'bpmn:UserTask')) formIds.add(m.info(t).formId!);
     }
     expect(files.map((f) => f.replace(/\.form$/, ''))).to.have.members([...formIds]);
-    expect(files).to.have.length(7); // six of procurement.bpmn, one of process-change.bpmn
+    expect(files).to.have.length(17); // sixteen of procurement.bpmn, one of process-change.bpmn
   });
 
   for (const file of files) {
@@ -79,12 +79,29 @@ describe('forms/*.form (Camunda Forms)', function () {
         }
       });
 
-      it('offers non-empty, unique choices with Chinese labels in every select and radio', function () {
+      it('offers non-empty, unique choices with Chinese labels in every select and radio (or options from a variable)', function () {
         for (const c of flatComponents(form.components).filter((x) => x.type === 'select' || x.type === 'radio')) {
+          if (c.valuesKey) {
+            // Options the server puts into the instance (agencyOptions at start, candidateOptions from score-bids).
+            expect(c.values, c.key).to.equal(undefined);
+            expect(['agencyOptions', 'candidateOptions'], c.key).to.include(c.valuesKey);
+            continue;
+          }
           expect(c.values, c.key).to.be.an('array').that.is.not.empty;
           const values = c.values!.map((v) => v.value);
           expect(new Set(values).size, c.key).to.equal(values.length);
           for (const v of c.values!) expect(v.label, `${c.key}=${v.value}`).to.match(CJK);
+        }
+      });
+
+      it('uses only components the server-side validation understands (form-js 2 rules, incl. dynamiclist)', function () {
+        const SUPPORTED = [...KEYED_TYPES, 'text', 'group', 'dynamiclist'];
+        for (const c of flatComponents(form.components)) {
+          expect(SUPPORTED, `${c.id}: ${c.type}`).to.include(c.type);
+          if (c.type === 'dynamiclist') {
+            expect(c.path, c.id).to.match(/^[a-z][A-Za-z0-9]*$/);
+            for (const child of c.components ?? []) expect([...KEYED_TYPES, 'text'], `${child.id} in ${c.id}`).to.include(child.type);
+          }
         }
       });
 
@@ -115,9 +132,24 @@ describe('forms/*.form (Camunda Forms)', function () {
         deliveryDate: 'datetime',
         smeReserved: 'checkbox',
         description: 'textarea',
+        procurementType: 'select',
+        organisationForm: 'select',
+        importedProducts: 'checkbox',
+        deliveryPlace: 'textfield',
+        agencyId: 'select',
+        itemCode: 'textfield',
+        itemName: 'textfield',
+        quantity: 'number',
+        unit: 'textfield',
+        unitPriceYuan: 'number',
       });
       expect(f().get('deliveryDate')!.subtype).to.equal('date');
-      for (const k of ['projectName', 'categoryCode', 'method', 'budgetYuan', 'fundingSource', 'deliveryDate', 'description']) {
+      expect(f().get('procurementType')!.values!.map((v) => v.value)).to.deep.equal(['goods', 'services']);
+      expect(f().get('organisationForm')!.values!.map((v) => v.value)).to.deep.equal(['集中采购', '分散采购', '部门集中采购']);
+      expect(f().get('agencyId')!.valuesKey).to.equal('agencyOptions');
+      const items = flatComponents(readForm('procurement-application').components).find((c) => c.type === 'dynamiclist')!;
+      expect(items.path).to.equal('items');
+      for (const k of ['projectName', 'categoryCode', 'procurementType', 'method', 'budgetYuan', 'fundingSource', 'organisationForm', 'agencyId', 'deliveryDate', 'deliveryPlace', 'description', 'itemCode', 'itemName', 'quantity', 'unit', 'unitPriceYuan']) {
         expect(f().get(k)!.validate?.required, k).to.equal(true);
       }
       expect(f().get('maxPriceYuan')!.validate?.required ?? false).to.equal(false);

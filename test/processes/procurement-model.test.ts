@@ -1,6 +1,8 @@
 /**
- * processes/procurement.bpmn: structure (zeebe extensions, forms, workers, gateways, diagram) and every path,
- * run on plain bpmn-engine with the zeebe moddle and FEEL.
+ * processes/procurement.bpmn: structure (zeebe extensions, forms, workers, gateways, timers, messages, diagram),
+ * and the approval stage's paths (up to the tender's 编制招标文件) run on plain bpmn-engine with the zeebe moddle and
+ * FEEL. The chain after approval needs timers, messages and multi-instance outputs, which only the embedded
+ * runtime provides: procurement-chain.test.ts walks every path there.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +13,17 @@ import { compileModel, runBare, zeebeModdle, type UserTaskCall, type Variables }
 import { WORKER_TYPES } from '../../server/workers/index.ts';
 import { templateData } from '../../server/workers/generate-document.ts';
 import { renderDocument } from '../../server/documents/render.ts';
-import { FORMS_DIR, parseModel, readModel, type El, type ParsedModel } from './model-helpers.ts';
+import { FORMS_DIR, ROOT, parseModel, readModel, type El, type ParsedModel } from './model-helpers.ts';
+
+/** Element ids CHAIN.md fixes (tests and the UI use them). */
+const CHAIN_IDS = [
+  'start_application', 'fill_application', 'assign_project_number', 'check_application', 'city_finance_approval', 'dept_approval', 'finance_approval', 'supervisor_approval', 'generate_approval_form', 'revise_or_withdraw', 'end_withdrawn',
+  'prepare_tender', 'check_tender_settings', 'publish_tender', 'generate_tender_notice', 'generate_tender_documents', 'gw_bid_window', 'bid_deadline_reached', 'tender_amended', 'apply_amendment', 'generate_clarification_notice',
+  'open_bids', 'generate_bid_opening_record', 'qualify_bidders', 'generate_credit_check_record', 'qualification_review', 'confirm_qualification',
+  'draw_experts', 'generate_expert_selection_record', 'prepare_evaluation', 'expert_evaluation', 'score_bids', 'generate_evaluation_report', 'compute_confirm_deadline', 'confirm_winner', 'confirm_deadline_passed', 'deem_first_candidate', 'record_award', 'generate_award_notice', 'generate_notice_of_award', 'gw_challenge_window', 'challenge_window_closed', 'challenge_filed', 'answer_challenge', 'record_challenge_reply', 'generate_challenge_reply',
+  'sign_contract', 'contract_deadline_passed', 'escalate_contract', 'end_escalation_handled', 'record_contract', 'generate_contract', 'publish_contract', 'generate_contract_notice', 'acceptance', 'record_acceptance', 'generate_acceptance_report', 'archive_project', 'end_archived',
+  'record_failed_tender', 'generate_cancellation_notice', 'decide_after_failure', 'end_terminated',
+];
 import type { SerializableContext } from 'moddle-context-serializer';
 
 const XML = readModel('procurement.bpmn');
@@ -39,9 +51,7 @@ describe('processes/procurement.bpmn: structure', function () {
     const processes = definition.getProcesses();
     expect(processes.map((p) => p.id)).to.deep.equal(['procurement']);
     const ids = processes[0].getActivities().map((a) => a.id);
-    for (const id of ['fill_application', 'assign_project_number', 'city_finance_approval', 'dept_approval', 'finance_approval', 'supervisor_approval', 'revise_or_withdraw', 'end_approved', 'end_withdrawn']) {
-      expect(ids, id).to.include(id);
-    }
+    for (const id of CHAIN_IDS) expect(ids, id).to.include(id);
   });
 
   it('names every task, event and decision gateway in Chinese', function () {
@@ -51,34 +61,52 @@ describe('processes/procurement.bpmn: structure', function () {
     }
   });
 
-  it('every user task is a zeebe user task with an assignee or candidate groups and a form that exists', function () {
+  it('every user task is a zeebe user task with an assignee or candidates, a form that exists and its legal basis', function () {
     const userTasks = byType('bpmn:UserTask');
-    expect(userTasks).to.have.length(6);
+    expect(userTasks).to.have.length(16);
     for (const t of userTasks) {
       const info = m.info(t);
       expect(info.isZeebeUserTask, `${t.id} <zeebe:userTask/>`).to.equal(true);
-      expect(Boolean(info.assignee || info.candidateGroups), `${t.id} assignment`).to.equal(true);
+      expect(Boolean(info.assignee || info.candidateGroups || info.candidateUsers), `${t.id} assignment`).to.equal(true);
       expect(info.formId, `${t.id} formId`).to.be.a('string');
       const file = path.join(FORMS_DIR, `${info.formId}.form`);
       expect(fs.existsSync(file), `${file}`).to.equal(true);
       expect(JSON.parse(fs.readFileSync(file, 'utf8')).id, file).to.equal(info.formId);
+      // The law behind every step is shown with it (inbox, project page).
+      expect(info.headers.legalBasis, `${t.id} legalBasis`).to.match(/[\u4e00-\u9fff]/);
     }
   });
 
+  it('the four approval tasks, and only they, carry approvalStage (segregation of duties reads it)', function () {
+    const stages = Object.fromEntries(byType('bpmn:UserTask').filter((t) => m.info(t).headers.approvalStage).map((t) => [t.id, m.info(t).headers.approvalStage]));
+    expect(stages).to.deep.equal({ city_finance_approval: 'city', dept_approval: 'dept', finance_approval: 'finance', supervisor_approval: 'supervisor' });
+  });
+
   it('gives each task to the right people: applicant tasks to the initiator, approvals to their role', function () {
-    const expected: Record<string, { assignee?: string; candidateGroups?: string }> = {
+    const expected: Record<string, { assignee?: string; candidateGroups?: string; candidateUsers?: string }> = {
       fill_application: { assignee: '=initiator' },
       revise_or_withdraw: { assignee: '=initiator' },
       city_finance_approval: { candidateGroups: 'city_finance' },
       dept_approval: { candidateGroups: 'dept_approver' },
       finance_approval: { candidateGroups: 'finance_section' },
       supervisor_approval: { candidateGroups: 'supervisor' },
+      prepare_tender: { candidateUsers: '=agencyUsers' },
+      qualification_review: { candidateUsers: '=agencyUsers' },
+      expert_evaluation: { assignee: '=panelMember.username' },
+      confirm_winner: { assignee: '=initiator' },
+      answer_challenge: { candidateUsers: '=agencyUsers' },
+      sign_contract: { assignee: '=initiator' },
+      escalate_contract: { candidateGroups: 'supervisor' },
+      publish_contract: { assignee: '=initiator' },
+      acceptance: { assignee: '=initiator' },
+      decide_after_failure: { assignee: '=initiator' },
     };
     for (const [id, want] of Object.entries(expected)) {
       const info = m.info(m.elements.find((e) => e.id === id)!);
-      expect({ assignee: info.assignee ?? undefined, candidateGroups: info.candidateGroups ?? undefined }, id).to.deep.equal({
+      expect({ assignee: info.assignee ?? undefined, candidateGroups: info.candidateGroups ?? undefined, candidateUsers: info.candidateUsers ?? undefined }, id).to.deep.equal({
         assignee: want.assignee,
         candidateGroups: want.candidateGroups,
+        candidateUsers: want.candidateUsers,
       });
     }
   });
@@ -189,15 +217,107 @@ describe('processes/procurement.bpmn: structure', function () {
         const [a, A] = boxes[i];
         const [b, B] = boxes[j];
         const overlap = A.x < B.x + B.width && B.x < A.x + A.width && A.y < B.y + B.height && B.y < A.y + A.height;
+        // A boundary event sits on its task's border, by definition.
+        const attached = (x: string, y: string) => (m.elements.find((e) => e.id === x)?.attachedToRef as El | undefined)?.id === y;
+        if (attached(a, b) || attached(b, a)) {
+          expect(overlap, `${a} on ${b}`).to.equal(true);
+          continue;
+        }
         expect(overlap, `${a} overlaps ${b}`).to.equal(false);
       }
     }
   });
 
-  it('lays the approval chain out left to right', function () {
-    const x = (id: string) => m.shapes.find((s) => s.bpmnElement.id === id)!.bounds.x;
-    const chain = ['start_application', 'fill_application', 'assign_project_number', 'gw_need_city', 'city_finance_approval', 'dept_approval', 'finance_approval', 'supervisor_approval', 'end_approved'];
-    for (let i = 1; i < chain.length; i++) expect(x(chain[i]), `${chain[i]} right of ${chain[i - 1]}`).to.be.greaterThan(x(chain[i - 1]));
+  it('lays each stage out as a row, left to right, stages top to bottom (A–F)', function () {
+    const b = (id: string) => m.shapes.find((s) => s.bpmnElement.id === id)!.bounds;
+    const mid = (id: string) => b(id).y + b(id).height / 2;
+    const rows = [
+      ['start_application', 'fill_application', 'assign_project_number', 'gw_need_city', 'city_finance_approval', 'dept_approval', 'finance_approval', 'supervisor_approval', 'generate_approval_form'],
+      ['gw_merge_tender', 'prepare_tender', 'check_tender_settings', 'publish_tender', 'generate_tender_notice', 'generate_tender_documents', 'gw_bid_window', 'bid_deadline_reached'],
+      ['open_bids', 'generate_bid_opening_record', 'qualify_bidders', 'generate_credit_check_record', 'qualification_review', 'confirm_qualification'],
+      ['draw_experts', 'prepare_evaluation', 'expert_evaluation', 'score_bids', 'confirm_winner', 'record_award', 'gw_challenge_window', 'challenge_window_closed'],
+      ['sign_contract', 'record_contract', 'publish_contract', 'acceptance', 'record_acceptance', 'archive_project', 'end_archived'],
+      ['gw_merge_failed', 'record_failed_tender', 'decide_after_failure', 'end_terminated'],
+    ];
+    for (const [r, row] of rows.entries()) {
+      for (let i = 1; i < row.length; i++) {
+        expect(b(row[i]).x, `${row[i]} right of ${row[i - 1]}`).to.be.greaterThan(b(row[i - 1]).x);
+        expect(mid(row[i]), `${row[i]} on the row of ${row[0]}`).to.equal(mid(row[0]));
+      }
+      if (r > 0) expect(mid(row[0]), `stage ${r} below stage ${r - 1}`).to.be.greaterThan(mid(rows[r - 1][0]) + 300);
+    }
+  });
+
+  it('timers wait for dates the workers computed (timeDate FEEL), the right boundaries interrupt', function () {
+    const timer = (id: string) => {
+      const el = m.elements.find((e) => e.id === id)!;
+      const def = (el.eventDefinitions as Array<{ $type: string; timeDate?: { body: string } }>)[0];
+      expect(def.$type, id).to.equal('bpmn:TimerEventDefinition');
+      return { el, date: def.timeDate?.body };
+    };
+    expect(timer('bid_deadline_reached').date).to.equal('=bidDeadlineAt');
+    expect(timer('challenge_window_closed').date).to.equal('=challengeDeadlineAt');
+    const confirm = timer('confirm_deadline_passed');
+    expect(confirm.date).to.equal('=confirmDeadlineAt');
+    expect((confirm.el.attachedToRef as El).id).to.equal('confirm_winner');
+    expect(confirm.el.cancelActivity).to.not.equal(false);
+    expect(confirm.el.outgoing![0].targetRef!.id).to.equal('deem_first_candidate');
+    expect(m.info(m.elements.find((e) => e.id === 'deem_first_candidate')!).outputs).to.deep.equal([
+      { source: '=firstCandidateBidId', target: 'winnerBidId' },
+      { source: '=true', target: 'winnerDeemed' },
+    ]);
+    const contract = timer('contract_deadline_passed');
+    expect(contract.date).to.equal('=contractDeadlineAt');
+    expect((contract.el.attachedToRef as El).id).to.equal('sign_contract');
+    expect(contract.el.cancelActivity, 'non-interrupting').to.equal(false);
+    expect(contract.el.outgoing![0].targetRef!.id).to.equal('escalate_contract');
+  });
+
+  it('event-based gateways wait for a timer or a message correlated by tenderKey', function () {
+    const gw = (id: string) => m.elements.find((e) => e.id === id)!;
+    for (const [id, timerId, messageId, name] of [
+      ['gw_bid_window', 'bid_deadline_reached', 'tender_amended', 'tender-amended'],
+      ['gw_challenge_window', 'challenge_window_closed', 'challenge_filed', 'challenge-filed'],
+    ]) {
+      expect(gw(id).$type).to.equal('bpmn:EventBasedGateway');
+      expect(gw(id).outgoing!.map((f) => f.targetRef!.id).sort()).to.deep.equal([timerId, messageId].sort());
+      const msg = (gw(messageId).eventDefinitions as Array<{ messageRef: { name: string; extensionElements: { values: Array<{ correlationKey: string }> } } }>)[0].messageRef;
+      expect(msg.name).to.equal(name);
+      expect(msg.extensionElements.values[0].correlationKey).to.equal('=tenderKey');
+    }
+  });
+
+  it('expert evaluation is a parallel multi-instance per panel member; outputs collected in expertScores', function () {
+    const t = m.elements.find((e) => e.id === 'expert_evaluation')!;
+    const loop = t.loopCharacteristics as { $type: string; isSequential?: boolean; extensionElements: { values: Array<Record<string, string>> } };
+    expect(loop.$type).to.equal('bpmn:MultiInstanceLoopCharacteristics');
+    expect(loop.isSequential ?? false).to.equal(false);
+    expect(loop.extensionElements.values[0]).to.include({
+      inputCollection: '=panel', inputElement: 'panelMember', outputCollection: 'expertScores',
+      outputElement: '={expertCode: panelMember.code, scores: scores, opinion: evaluationOpinion}',
+    });
+    expect(m.info(t).inputs).to.deep.include({ source: '=scoreSheet', target: 'scores' });
+  });
+
+  it('error boundaries route APPLICATION_INVALID and TENDER_INVALID back for correction', function () {
+    const caught = m.elements.filter((e) => e.$type === 'bpmn:BoundaryEvent' && (e.eventDefinitions as Array<{ $type: string }>)[0].$type === 'bpmn:ErrorEventDefinition');
+    const map = Object.fromEntries(caught.map((e) => [(e.attachedToRef as El).id, [(e.eventDefinitions as Array<{ errorRef: { errorCode: string } }>)[0].errorRef.errorCode, e.outgoing![0].targetRef!.id]]));
+    expect(map).to.deep.equal({
+      check_application: ['APPLICATION_INVALID', 'gw_merge_return'],
+      check_tender_settings: ['TENDER_INVALID', 'gw_merge_tender'],
+      publish_tender: ['TENDER_INVALID', 'gw_merge_tender'],
+    });
+  });
+
+  it('files every chain document through generate-document with its template and data variable', function () {
+    const docs = Object.fromEntries(byType('bpmn:ServiceTask').filter((s) => m.info(s).taskType === 'generate-document').map((s) => [s.id, m.info(s).headers]));
+    expect(Object.keys(docs)).to.have.length(15);
+    for (const [id, h] of Object.entries(docs)) {
+      expect(h.templateId, id).to.be.a('string');
+      if (id !== 'generate_approval_form') expect(h.dataVariable, id).to.match(/Data$/);
+      expect(fs.existsSync(path.join(ROOT, 'templates')), 'templates').to.equal(true);
+      expect(fs.readdirSync(path.join(ROOT, 'templates')).some((f) => f.endsWith(`-${h.templateId}.schema.json`)), `${id}: template ${h.templateId}`).to.equal(true);
+    }
   });
 });
 
@@ -231,12 +351,24 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
   const approve = (comment = '同意') => ({ decision: 'approve', comment });
   const giveBack = (comment = '请补充预算批复文件') => ({ decision: 'return', comment });
 
+  /** The approval stage ends where the agency's work begins: the run stops when 编制招标文件 opens. */
+  class Reached extends Error {
+    constructor(readonly call: UserTaskCall) {
+      super(`reached ${call.elementId}`);
+    }
+  }
+
   async function run(plan: Plan, start: Variables = { initiator: 'purchaser', cityApprovalThresholdFen: THRESHOLD }) {
     const queue: Plan = Object.fromEntries(Object.entries(plan).map(([k, v]) => [k, [...v]]));
-    const result = await runBare({
+    const first = calls.length;
+    const r = await runBare({
       sourceContext: ctx,
       variables: start,
       workers: {
+        'check-application': (job) => {
+          jobs.push(job);
+          return { itemsFen: [], agencyName: '四川某某招标代理有限公司', agencyUsers: ['agency'], applicationProblems: [] };
+        },
         'assign-project-number': (job) => {
           jobs.push(job);
           return { projectNumber: `FCZC-2026-${String(++counter).padStart(4, '0')}` };
@@ -250,14 +382,22 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
       },
       onUserTask: (task) => {
         calls.push(task);
+        if (task.elementId === 'prepare_tender') throw new Reached(task);
         const next = queue[task.elementId]?.shift();
         if (!next) throw new Error(`unexpected user task ${task.elementId}`);
         return next;
       },
       maxUserTasks: 50,
-    });
+    }).then(
+      (done) => ({ ...done, reached: null as string | null }),
+      (err: unknown) => {
+        if (!(err instanceof Reached)) throw err;
+        const ids = calls.slice(first).map((c) => c.elementId);
+        return { variables: err.call.variables, userTasks: ids.slice(0, -1), started: ids, endEventId: null as string | null, reached: err.call.elementId as string | null };
+      },
+    );
     for (const [id, rest] of Object.entries(queue)) expect(rest, `unused completions for ${id}`).to.deep.equal([]);
-    return result;
+    return r;
   }
 
   it('公开招标 above the threshold: department → finance → supervisor → 审批通过, no city approval', async function () {
@@ -268,9 +408,8 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
       supervisor_approval: [approve('同意进场交易')],
     });
     expect(r.userTasks).to.deep.equal(['fill_application', 'dept_approval', 'finance_approval', 'supervisor_approval']);
-    expect(r.endEventId).to.equal('end_approved');
+    expect(r.reached).to.equal('prepare_tender');
     expect(r.variables).to.include({
-      outcome: 'approved',
       deptDecision: 'approve',
       deptComment: '同意',
       financeDecision: 'approve',
@@ -287,10 +426,13 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
 
   it('numbers the project once, through the assign-project-number worker with the prefix header', async function () {
     await run({ fill_application: [application()], dept_approval: [approve()], finance_approval: [approve()], supervisor_approval: [approve()] });
-    expect(jobs).to.have.length(1);
-    expect(jobs[0].type).to.equal('assign-project-number');
-    expect(jobs[0].headers).to.deep.equal({ prefix: 'FCZC' });
-    expect(jobs[0].variables).to.include({ projectName: '涪城区教育局多媒体教室设备采购', initiator: 'purchaser' });
+    const numbering = jobs.filter((j) => j.type === 'assign-project-number');
+    expect(numbering).to.have.length(1);
+    expect(numbering[0].headers).to.deep.equal({ prefix: 'FCZC' });
+    expect(numbering[0].variables).to.include({ projectName: '涪城区教育局多媒体教室设备采购', initiator: 'purchaser' });
+    // The application is checked after numbering, with the amounts already in fen.
+    expect(jobs.map((j) => j.type)).to.deep.equal(['assign-project-number', 'check-application']);
+    expect(jobs[1].variables).to.include({ budgetFen: 350_000_000 });
   });
 
   it('assigns applicant tasks to the initiator and approvals to candidate groups, each with its form', async function () {
@@ -332,7 +474,7 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
         supervisor_approval: [approve()],
       });
       expect(r.started, method).not.to.include('city_finance_approval');
-      expect(r.endEventId).to.equal('end_approved');
+      expect(r.reached).to.equal('prepare_tender');
     }
   });
 
@@ -377,7 +519,7 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
       'fill_application', 'dept_approval', 'finance_approval', 'revise_or_withdraw', 'dept_approval', 'finance_approval', 'supervisor_approval',
     ]);
     expect(r.variables).to.include({ financeDecision: 'approve', financeComment: '指标已下达', deptComment: '同意（复审）', revisionNote: '已补充预算指标文件' });
-    expect(r.endEventId).to.equal('end_approved');
+    expect(r.reached).to.equal('prepare_tender');
     // The revise task saw why it came back.
     const revise = calls.find((c) => c.elementId === 'revise_or_withdraw')!;
     expect(revise.variables).to.include({ financeDecision: 'return', financeComment: '预算指标未下达' });
@@ -414,7 +556,7 @@ describe('processes/procurement.bpmn: paths on plain bpmn-engine + FEEL', functi
     expect(r.userTasks).to.deep.equal(['fill_application', 'city_finance_approval', 'revise_or_withdraw']);
     expect(r.endEventId).to.equal('end_withdrawn');
     expect(r.variables).to.include({ outcome: 'withdrawn', cityDecision: 'return', applicantAction: 'withdraw' });
-    expect(r.started).not.to.include('end_approved');
+    expect(r.started).not.to.include('prepare_tender');
   });
 
   it('the supervisor can return at the last step', async function () {
