@@ -5,9 +5,9 @@ import { expertNames } from '../registry/index.ts';
 import { evaluationModels } from './models.ts';
 import type { DrawnExpert } from './draw.ts';
 
+// Only what other components call (routes and workers are wired through routes.ts / workers.ts, not from here,
+// so importing this module pulls in no route or worker code and no import cycle).
 export { verifyExpertDraw, type DrawVerification } from './draw.ts';
-export { registerEvaluationRoutes } from './routes.ts';
-export { EVALUATION_WORKERS } from './workers.ts';
 
 export interface EvaluationSummary {
   evaluationId: number;
