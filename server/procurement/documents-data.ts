@@ -117,10 +117,13 @@ const clip = (text: string, min: number, max: number, fallback: string) => {
   return (t.length >= min ? t : fallback).slice(0, max);
 };
 
+/** The contract number as the documents require it (2–50 characters; a one-character number is prefixed). */
+const contractNo = (n: string, v: Variables) => (n.trim() ? (n.trim().length < 2 ? `合同${n.trim()}` : n.trim()).slice(0, 50) : `HT-${s(v.projectNumber)}`);
+
 export function contractData(v: Variables, c: ContractFacts): Obj {
   return {
     project: projectHeader(v),
-    contractNo: clip(c.contractNumber, 2, 50, `HT-${s(v.projectNumber)}`),
+    contractNo: contractNo(c.contractNumber, v),
     supplier: organisation(c.supplierName, c.creditCode),
     items: documentItems(v, false),
     contractAmountFen: c.amountFen,
@@ -140,7 +143,7 @@ export function contractData(v: Variables, c: ContractFacts): Obj {
 export function contractNoticeData(v: Variables, c: ContractFacts, noticeDate: string): Obj {
   return {
     project: projectHeader(v),
-    contractNo: clip(c.contractNumber, 2, 50, `HT-${s(v.projectNumber)}`),
+    contractNo: contractNo(c.contractNumber, v),
     contractName: clip(`${s(v.projectName)}合同`, 2, 100, '政府采购合同'),
     supplier: organisation(c.supplierName, c.creditCode),
     items: documentItems(v, false),
@@ -168,7 +171,7 @@ export function acceptanceReportData(v: Variables, contract: Obj, now: Date): Ob
   const date = /^\d{4}-\d{2}-\d{2}$/.test(s(v.acceptanceDate)) ? s(v.acceptanceDate) : businessDate(now);
   return {
     project: projectHeader(v),
-    contractNo: clip(s(contract.contractNumber), 2, 50, `HT-${s(v.projectNumber)}`),
+    contractNo: contractNo(s(contract.contractNumber), v),
     supplier: organisation(contract.supplierName, contract.creditCode),
     contractAmountFen: int(contract.amountFen) ?? 1,
     acceptanceDate: date,

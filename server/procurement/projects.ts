@@ -40,6 +40,8 @@ export function statusOf(state: string, activeElementIds: string[], variables: V
     if (outcome === 'terminated') return 'terminated';
     if (outcome === 'withdrawn' || variables.applicantAction === 'withdraw') return 'withdrawn';
     if (variables.archive && typeof variables.archive === 'object') return 'archived';
+    // Without the variables (Zeebe reports the end without them): what the instance was doing decides.
+    if (previous === 'returned' || previous === 'applying') return 'withdrawn';
     return previous === 'failed' || variables.nextAction === 'terminate' ? 'terminated' : previous ?? 'terminated';
   }
   // Several parts may be active at once (e.g. the escalation beside the contract): the latest part wins.

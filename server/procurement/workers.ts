@@ -147,7 +147,7 @@ export function contractProblems(v: Variables, awardFen: number | null): { probl
     problems.push({ path: 'performanceBondYuan', reason: `履约保证金 ${bondFen / 100} 元超过合同金额的 10%（${amountFen / 1000} 元）(performance bond above 10 % of the contract amount; T25 政府采购法实施条例第48条)` });
   }
   if (!/^\d{4}-\d{2}-\d{2}$/.test(str(v.signedDate)) || !parseAnchor(str(v.signedDate))) problems.push({ path: 'signedDate', reason: '签订日期应为 YYYY-MM-DD (signed date must be a date)' });
-  if (str(v.contractNumber).length < 2) problems.push({ path: 'contractNumber', reason: '合同编号必填 (contract number required)' });
+  if (!str(v.contractNumber)) problems.push({ path: 'contractNumber', reason: '合同编号必填 (contract number required)' });
   return { problems, amountFen, bondFen };
 }
 

@@ -12,7 +12,7 @@ import { renderDocument } from '../../server/documents/render.ts';
 import { createDocumentService } from '../../server/documents/service.ts';
 import { BpmnError, type Job, type Variables, type Worker } from '../../server/engine/port.ts';
 import { projectOfInstance } from '../../server/procurement/index.ts';
-import { upsertProject } from '../../server/procurement/projects.ts';
+import { statusOf, upsertProject } from '../../server/procurement/projects.ts';
 import { canonical, PROCUREMENT_WORKERS } from '../../server/procurement/workers.ts';
 import { searchGoods } from '../../server/registry/index.ts';
 import { registryModels } from '../../server/registry/models.ts';
@@ -201,5 +201,29 @@ describe('procurement workers: check-application, record-award, record-contract,
     // The same job again (a redelivery that got past the job record): the same archive, not a later one.
     clock.advance(86_400_000);
     expect(((await w(j, ctx)) as { archive: unknown }).archive).to.deep.equal(archive);
+  });
+
+  it('project status follows the chain part of the active steps, and the outcome at the end', function () {
+    const cases: [string, string[], Variables, string | null, string][] = [
+      ['active', ['fill_application'], {}, null, 'applying'],
+      ['active', ['dept_approval'], {}, 'applying', 'approving'],
+      ['active', ['revise_or_withdraw'], {}, 'approving', 'returned'],
+      ['active', ['gw_bid_window'], {}, 'tendering', 'tendering'],
+      ['active', ['expert_evaluation'], {}, 'tendering', 'evaluating'],
+      ['active', ['gw_challenge_window'], {}, 'evaluating', 'awarded'],
+      // The escalation beside the contract: the later part wins.
+      ['active', ['escalate_contract', 'sign_contract'], {}, 'awarded', 'contracting'],
+      ['active', ['acceptance'], {}, 'contracting', 'accepting'],
+      ['active', ['decide_after_failure'], {}, 'evaluating', 'failed'],
+      ['active', ['some_new_step'], {}, 'tendering', 'tendering'],
+      ['completed', [], { outcome: 'archived' }, 'accepting', 'archived'],
+      ['completed', [], { outcome: 'withdrawn' }, 'returned', 'withdrawn'],
+      ['completed', [], { outcome: 'terminated' }, 'failed', 'terminated'],
+      ['completed', [], {}, 'returned', 'withdrawn'],
+      ['canceled', ['dept_approval'], {}, 'approving', 'terminated'],
+    ];
+    for (const [state, active, variables, previous, expected] of cases) {
+      expect(statusOf(state, active, variables, previous as never), `${state} ${active.join(',')}`).to.equal(expected);
+    }
   });
 });
