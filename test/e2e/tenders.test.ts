@@ -4,9 +4,13 @@
  * API (/api/tasks/:id/complete), after which the chain's publish-tender worker publishes the tender. Then the
  * supplier, in the browser: sees the open tender with its countdown, fills the price schedule (line totals and
  * total computed exactly in fen), uploads the bid PDF, submits, sees the receipt (SHA-256, time, salt) and withdraws
- * the bid before the deadline. Screenshots: test/artifacts/tenders*.png.
+ * the bid before the deadline; bids again and replaces the bid; the purchaser reads the tender and the project's
+ * deadline with its legal basis; once the (server's) clock passes the deadline, a withdrawal is refused and the page
+ * says the window is closed. Screenshots: test/artifacts/tenders*.png.
  */
 import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { ManualClock } from '../../server/clock.ts';
 import { startE2E, type E2E } from './harness.ts';
 
 /** Who completes which step of the chain while seeding, and with what. */
@@ -39,9 +43,13 @@ describe('tenders and bids (Chromium)', function () {
   let e2e: E2E;
   const projectName = '涪城区卫健局办公打印机采购项目';
   let tenderId = 0;
+  let projectId = 0;
+  let bidDeadlineAt = '';
+  // The server's clock: starts now, jumps past the bid deadline in the last test (tokens live long enough for it).
+  const clock = new ManualClock(new Date());
 
   before(async () => {
-    e2e = await startE2E();
+    e2e = await startE2E({ clock, env: { JWT_EXPIRES_IN: '400d' } });
     const goods = await e2e.api('GET', `/api/goods?q=${encodeURIComponent('台式计算机')}&limit=5`, 'purchaser');
     const agencies = await e2e.api('GET', '/api/agencies?status=active', 'purchaser');
     const created = await e2e.api('POST', '/api/projects', 'purchaser', {
@@ -56,6 +64,7 @@ describe('tenders and bids (Chromium)', function () {
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const project = created.body.project ?? created.body;
     const instanceId: string = project.instanceId;
+    projectId = project.id;
     expect(instanceId, 'the project names its instance').to.be.a('string');
     const deadline = shanghaiLocal(40);
 
@@ -66,6 +75,7 @@ describe('tenders and bids (Chromium)', function () {
       const mine = (tenders.body.tenders as { tenderId: number; projectName: string }[]).find((x) => x.projectName === projectName);
       if (mine) {
         tenderId = mine.tenderId;
+        bidDeadlineAt = (mine as unknown as { bidDeadlineAt: string }).bidDeadlineAt;
         break;
       }
       let acted = false;
@@ -146,14 +156,66 @@ describe('tenders and bids (Chromium)', function () {
     await e2e.screenshot(page, 'tenders-withdrawn');
   });
 
-  it('others read the tender without a bid form; English switch works', async () => {
+  /** Fills the price schedule (integer quantities 10 and 3) and the required fields, then submits. */
+  async function bid(page: Page, unitPrices: [string, string]): Promise<number> {
+    await page.waitForSelector('[data-testid=bid-form]');
+    await page.fill('input[name="prices.0.unitPriceYuan"]', unitPrices[0]);
+    await page.fill('input[name="prices.1.unitPriceYuan"]', unitPrices[1]);
+    await page.fill('#f-deliveryPeriod', '合同签订后 30 日内交货并安装调试');
+    await page.click('[data-testid=bid-submit]');
+    // The receipt of this submission (the form is gone once it is in).
+    await page.waitForSelector('[data-testid=bid-form]', { state: 'detached' });
+    await page.waitForSelector('[data-testid=bid-receipt]');
+    return Number(await page.locator('[data-testid=receipt-bid-id]').textContent());
+  }
+
+  it('the purchaser reads the tender (no bid form) and the project shows the tender and its deadline with the legal basis', async () => {
     const page = await e2e.newPage();
     await e2e.login(page, 'purchaser');
     await page.goto(`${e2e.url}/#/tenders/${tenderId}`);
     await page.waitForSelector('[data-testid=tender-page]');
     expect(await page.locator('[data-testid=bid-form]').count()).to.equal(0);
+    await page.waitForSelector('text=只有供应商可以投标。');
+    await page.goto(`${e2e.url}/#/projects/${projectId}`);
+    await page.waitForSelector('[data-testid=project-tender]');
+    const deadlines = page.locator('[data-testid=project-deadlines]');
+    await deadlines.waitFor();
+    const text = (await deadlines.textContent())!;
+    expect(text).to.contain('投标截止时间');
+    expect(text).to.match(/T1|T3|Art\./);
+    expect(await page.locator('[data-testid=project-tender] a').getAttribute('href')).to.equal(`#/tenders/${tenderId}`);
+    await e2e.screenshot(page, 'tenders-project');
     await page.click('[data-testid=lang-switch]');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
-    await page.waitForSelector('text=Only suppliers can bid.');
+    expect(await deadlines.textContent()).to.contain('bid deadline');
+  });
+
+  it('a supplier replaces its bid; after the deadline a withdrawal is refused and the page says the window is closed', async () => {
+    const page = await e2e.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await e2e.login(page, 'supplier');
+    await page.goto(`${e2e.url}/#/tenders/${tenderId}`);
+    const first = await bid(page, ['5000', '7500']);
+    await page.click(`[data-testid=my-bid-${first}] [data-testid=bid-replace]`);
+    expect(await page.locator('[data-testid=bid-receipt]').count(), 'the replaced bid\'s receipt is put away').to.equal(0);
+    const second = await bid(page, ['4999.99', '7499.99']);
+    expect(second).to.not.equal(first);
+    await page.waitForSelector(`[data-testid=my-bid-${first}][data-status=replaced]`);
+    await page.waitForSelector(`[data-testid=my-bid-${second}][data-status=submitted] [data-testid=bid-withdraw]`);
+
+    // The server's clock passes the deadline; the page (opened before) still offers the button: the server refuses.
+    clock.set(new Date(Date.parse(bidDeadlineAt) + 60_000));
+    await page.click(`[data-testid=my-bid-${second}] [data-testid=bid-withdraw]`);
+    await page.waitForSelector('[data-testid=my-bids] [data-testid=error-box]');
+    expect(await page.locator('[data-testid=my-bids] [data-testid=error-box]').textContent()).to.contain('投标截止时间已到');
+    await e2e.screenshot(page, 'tenders-refused');
+    const held = await e2e.api('GET', `/api/tenders/${tenderId}/bids`, 'supplier');
+    expect(held.body.bids.find((b: { bidId: number }) => b.bidId === second).status).to.be.oneOf(['submitted', 'opened']);
+    // Reloaded: the window is closed, no form, no withdrawal.
+    await page.reload();
+    await page.waitForSelector('[data-testid=bid-closed]');
+    expect(await page.locator('[data-testid=bid-closed]').textContent()).to.contain('投标已截止');
+    expect(await page.locator('[data-testid=bid-form]').count()).to.equal(0);
+    expect(await page.locator('[data-testid=bid-withdraw]').count()).to.equal(0);
   });
 });

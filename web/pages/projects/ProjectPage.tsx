@@ -104,7 +104,7 @@ export function ProjectPage({ params }: PageProps) {
                 {p.deadlines.map((d, i) => (
                   <tr key={i}>
                     <td>{deadlineLabel(d, lang)} {d.overdue ? <span class="badge badge-error">{t('deadline.overdue')}</span> : null}</td>
-                    <td><DeadlineText at={d.at} basis={deadlineBasis(d)} overdue={d.overdue} /></td>
+                    <td class="nowrap"><DeadlineText at={d.at} basis={deadlineBasis(d)} overdue={d.overdue} /></td>
                     <td class="small">{deadlineBasis(d) || '—'}</td>
                   </tr>
                 ))}

@@ -257,7 +257,7 @@ export function TenderPage({ params }: PageProps) {
                     <td>
                       {b === activeBid && open ? (
                         <>
-                          <button type="button" onClick={() => setReplacing(true)} data-testid="bid-replace">{t('myBids.replace')}</button>{' '}
+                          <button type="button" onClick={() => (setReceipt(null), setReplacing(true))} data-testid="bid-replace">{t('myBids.replace')}</button>{' '}
                           <button type="button" class="danger" onClick={() => withdraw(b)} data-testid="bid-withdraw">{t('myBids.withdraw')}</button>
                         </>
                       ) : null}
@@ -284,7 +284,7 @@ export function TenderPage({ params }: PageProps) {
           }}
         />
       ) : null}
-      {supplier && !open ? <p class="notice" data-testid="bid-closed">{Date.parse(tn.bidDeadlineAt) <= now ? t('bid.closed') : t('bid.notPublished')}</p> : null}
+      {supplier && !open ? <p class="notice" data-testid="bid-closed">{tn.status === 'canceled' ? t('bid.notPublished') : t('bid.closed')}</p> : null}
       {!supplier && open ? <p class="muted">{t('bid.onlySuppliers')}</p> : null}
 
       {tn.awardedAt || challengeList.length ? (
