@@ -111,6 +111,14 @@ describe('API: evaluation (expert draw, verification, scores)', () => {
     expect((await request(h.app).get('/api/tenders/101/expert-draw/verify').set(await auth('supplier'))).status).to.equal(403);
   });
 
+  it('the routes are described in the OpenAPI document with their access', async () => {
+    const doc = (await request(h.app).get('/api/openapi.json').expect(200)).body;
+    for (const path of ['/api/tenders/{id}/expert-draw', '/api/tenders/{id}/expert-draw/verify', '/api/tenders/{id}/evaluation']) {
+      expect(doc.paths[path]?.get, path).to.exist;
+      expect(doc.paths[path].get['x-access']).to.include('supervisor');
+    }
+  });
+
   it('scores: the project\'s purchaser and agency, supervisor and auditor read them; others may not', async () => {
     for (const u of ['purchaser', 'agency', 'supervisor', 'auditor']) {
       const res = await request(h.app).get('/api/tenders/101/evaluation').set(await auth(u));

@@ -152,6 +152,15 @@ describe('workers: draw-experts (专家随机抽取)', () => {
     expect(seeds[0].get('seedHex')).to.not.equal(seeds[1].get('seedHex'));
   });
 
+  it('two deliveries of one job at the same moment draw once', async () => {
+    const worker = drawExpertsWorker({ db: t.db, clock });
+    const { ExpertDraw } = evaluationModels(t.db.sequelize);
+    const before = await ExpertDraw.count();
+    const [a, b] = await Promise.all([worker(job(vars(), {}, 'i1:draw_experts:parallel'), ctx), worker(job(vars(), {}, 'i1:draw_experts:parallel'), ctx)]);
+    expect(a).to.deep.equal(b);
+    expect(await ExpertDraw.count()).to.equal(before + 1);
+  });
+
   it('a tampered record no longer verifies', async () => {
     const out = (await drawExpertsWorker({ db: t.db, clock })(job(vars()), ctx)) as Record<string, any>;
     const { ExpertDraw } = evaluationModels(t.db.sequelize);
