@@ -187,6 +187,8 @@ export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: str
       if (sme !== null && sme.sign() !== 0) {
         problems.push({ path: 'smeDeductionPercent', reason: `专门面向中小企业的项目不再执行价格扣除，扣除比例应为 0 (no SME deduction in a reserved project) — ${rules.smeReservedBasis}` });
       }
+    } else if (method === '单一来源' && (sme === null || sme.sign() === 0)) {
+      // One supplier: there is no price competition for a deduction to act on.
     } else {
       const band = smeBand(date, rules);
       const min = parseDecimal(String(band.min))!;

@@ -50,6 +50,7 @@ describe('unit: evaluation rules by effective date', () => {
     expect(paths({ smeDeductionPercent: null }, '2022-07-01')).to.deep.equal(['smeDeductionPercent']);
     expect(paths({ smeReserved: true, smeDeductionPercent: 10 }, '2022-07-01')).to.deep.equal(['smeDeductionPercent']);
     expect(paths({ smeReserved: true, smeDeductionPercent: 0 }, '2022-07-01')).to.deep.equal([]);
+    expect(paths({ method: '单一来源', evaluationMethod: 'lowest_price', smeDeductionPercent: null }, '2022-07-01')).to.deep.equal([]);
   });
 
   it('panel size: tenders ≥5 odd, ≥7 from 1000万元 (inclusive); other methods ≥3, ≥5 from the open-tender threshold', () => {
