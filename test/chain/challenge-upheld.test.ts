@@ -52,16 +52,19 @@ describe('chain (e): challenge upheld → re-evaluation', function () {
     await c.complete('agency', id, 'answer_challenge', { challengeOutcome: 'upheld_reevaluate', challengeReply: '经核查质疑成立：第一中标候选人内存配置为 8GB，不满足实质性要求，依法组织原评标委员会重新评审。' });
     await c.expectNoIncidents(id);
     expect((await c.documents('agency', id)).map((d) => d.templateId)).to.include('challenge-letter-reply');
-    // Re-evaluation: 长虹 non-compliant by every expert this time.
-    const changed = bidders.map((b) => ({ ...b }));
-    const sheets = Array.from({ length: 5 }, () => Object.fromEntries(changed.map((b) => [b.name, {
-      technicalScore: b.technicalScore ?? 40, businessScore: b.businessScore ?? 15, compliant: b.name !== '四川长虹教育科技有限公司',
+    // Re-evaluation: the panel marks 长虹's technical offer down for the memory shortfall (technical 30 instead of 47).
+    const sheets = Array.from({ length: 5 }, () => Object.fromEntries(bidders.map((b) => [b.name, {
+      technicalScore: b.name === '四川长虹教育科技有限公司' ? 30 : b.technicalScore ?? 40, businessScore: b.businessScore ?? 15,
     }])));
     await expertsScore(c, id, sheets);
     const v = await c.vars(id);
     const ranking = v.ranking as Vars[];
-    expect(ranking.map((r) => r.supplierName)).to.not.include('四川长虹教育科技有限公司');
-    expect(v.firstCandidateBidId).to.not.equal(bids['四川长虹教育科技有限公司']);
+    // 基准价 = 科创 200,000 × 90 % = 180,000. 蓉星 180000/189000 × 30 + 45 + 18 = 91.57; 科创 30 + 42 + 16 = 88.00;
+    // 长虹 180000/210000 × 30 + 30 + 19 = 74.71.
+    expect(ranking.map((r) => [r.supplierName, r.totalScore])).to.deep.equal([
+      ['成都蓉星计算机系统有限公司', '91.57'], ['绵阳市科创电子科技有限公司', '88.00'], ['四川长虹教育科技有限公司', '74.71'],
+    ]);
+    expect(v.firstCandidateBidId).to.equal(bids['成都蓉星计算机系统有限公司']);
     const after = await confirmWinner(c, id, v.firstCandidateBidId as number);
     expect((after.award as Vars).bidId).to.equal(v.firstCandidateBidId);
     const award = (await c.documents('purchaser', id)).find((d) => d.templateId === 'award-notice');

@@ -54,11 +54,7 @@ describe('chain (f): contract deadline passes → supervisor escalation, purchas
     await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: '2026-05-06' });
     await c.expectNoIncidents(id);
     await c.task('purchaser', id, 'publish_contract');
-    const esc = await c.task('supervisor', id, 'escalate_contract');
-    const keys = await c.formKeys('supervisor', esc.id);
-    const fill: Record<string, unknown> = {};
-    for (const k of keys) if (/comment|opinion|note|measure|action|result/i.test(k)) fill[k] = '已约谈采购人，合同已于 5 月 6 日签订，责令今后按期签订。';
-    await c.complete('supervisor', id, 'escalate_contract', fill);
+    await c.complete('supervisor', id, 'escalate_contract', { escalationMeasures: '已约谈采购人，合同已签订，责令今后在中标通知书发出之日起 30 日内签订合同。' });
     await c.expectNoIncidents(id);
     const h = (await c.instance(id)).history;
     expect(h.some((e) => e.elementId === 'end_escalation_handled')).to.equal(true);

@@ -79,7 +79,7 @@ export interface Chain {
   auth(user: string): Promise<string>;
   get(user: string, url: string, query?: Record<string, string | number>): Promise<request.Response>;
   post(user: string, url: string, body?: unknown): Promise<request.Response>;
-  put(user: string, url: string, body?: unknown): Promise<request.Response>;
+  patch(user: string, url: string, body?: unknown): Promise<request.Response>;
   del(user: string, url: string): Promise<request.Response>;
 
   /** The user's open tasks (`GET /api/tasks`, scope all), optionally of one instance / step. */
@@ -154,21 +154,23 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
   const { Organisation, User } = defineAuthModels(sequelize);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
 
-  const tokens = new Map<string, string>();
+  // Tokens expire by the (manual) clock: a user logs in again when the clock has moved on since the last login.
+  const tokens = new Map<string, { token: string; at: number }>();
   const auth = async (user: string) => {
-    if (!tokens.has(user)) {
+    const cached = tokens.get(user);
+    if (!cached || clock.now().getTime() - cached.at > 15 * 60_000) {
       const res = await request(app).post('/api/auth/login').send({ username: user, password: DEMO_PASSWORD });
       if (res.status !== 200) throw new Error(`login ${user}: ${res.status} ${JSON.stringify(res.body)}`);
-      tokens.set(user, res.body.token);
+      tokens.set(user, { token: res.body.token, at: clock.now().getTime() });
     }
-    return `Bearer ${tokens.get(user)}`;
+    return `Bearer ${tokens.get(user)!.token}`;
   };
   const get = async (user: string, url: string, query: Record<string, string | number> = {}) =>
     request(app).get(url).query(query).set('Authorization', await auth(user));
   const post = async (user: string, url: string, body: unknown = {}) =>
     request(app).post(url).set('Authorization', await auth(user)).send(body as object);
-  const put = async (user: string, url: string, body: unknown = {}) =>
-    request(app).put(url).set('Authorization', await auth(user)).send(body as object);
+  const patch = async (user: string, url: string, body: unknown = {}) =>
+    request(app).patch(url).set('Authorization', await auth(user)).send(body as object);
   const del = async (user: string, url: string) => request(app).delete(url).set('Authorization', await auth(user));
 
   const instance = async (instanceId: string): Promise<InstanceState> => {
@@ -292,7 +294,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
     const existing = await get('finance_section', '/api/suppliers', { q: o.creditCode, limit: 100 });
     const row = (existing.body.items as { id: number; creditCode: string; version: number }[] | undefined)?.find((s) => s.creditCode === o.creditCode);
     const res = row
-      ? await put('finance_section', `/api/suppliers/${row.id}`, { organisationId: orgId, version: row.version })
+      ? await patch('finance_section', `/api/suppliers/${row.id}`, { organisationId: orgId, version: row.version })
       : await post('finance_section', '/api/suppliers', {
           creditCode: o.creditCode, name: o.name, legalRep: '法定代表人', contactName: '投标联系人', contactPhone: '0816-2000000',
           address: '绵阳市涪城区某路 1 号', scale: o.scale ?? 'small', organisationId: orgId,
@@ -314,7 +316,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
       }
       const username = `expert_${e.code.toLowerCase().replace(/-/g, '_')}`;
       const userId = await createUser(username, { roles: 'expert', organisationId: orgId, displayName: e.name ?? e.code });
-      const linked = await put('supervisor', `/api/experts/${e.id}`, { userId, version: e.version });
+      const linked = await patch('supervisor', `/api/experts/${e.id}`, { userId, version: e.version });
       if (linked.status !== 200) throw new Error(`link expert ${e.code}: ${linked.status} ${JSON.stringify(linked.body)}`);
       users.set(e.code, username);
     }
@@ -327,7 +329,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
       await engine.stop();
       await tdb.drop();
     },
-    auth, get, post, put, del,
+    auth, get, post, patch, del,
     inbox, task, complete, tryComplete, taskDetail, formKeys,
     instance,
     async vars(instanceId) {

@@ -50,20 +50,29 @@ export async function prepareTender(c: Chain, id: string, over: Vars = {}): Prom
 export interface BidInput {
   priceYuan: number;
   sme?: boolean;
+  /** The company's size as declared with the SME statement (default small when sme, else medium). */
+  scale?: 'large' | 'medium' | 'small' | 'micro';
   quantity?: number;
-  consortium?: { name: string; creditCode: string }[];
+  deviations?: string;
 }
 
-/** The supplier's bid body: a price schedule of the one item (40 台式计算机) and its total. */
+/**
+ * The supplier's bid body (server/tender/bids.ts submitBidSchema): the price schedule of the tender's one line
+ * (40 台式计算机, the unit price = total / 40 exactly), delivery, warranty, validity, the SME statement.
+ */
 export function bidBody(b: BidInput): Vars {
   const quantity = b.quantity ?? 40;
   const totalPriceFen = Math.round(b.priceYuan * 100);
+  if (totalPriceFen % quantity !== 0) throw new Error(`price ${b.priceYuan} is not ${quantity} × a whole unit price in fen`);
   return {
+    priceSchedule: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity, unitPriceFen: totalPriceFen / quantity, lineTotalFen: totalPriceFen }],
     totalPriceFen,
-    sme: b.sme ?? false,
-    items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity, unit: '台', unitPriceFen: Math.round(totalPriceFen / quantity) }],
-    consortium: b.consortium ?? [],
-    technicalProposal: '整机国产化率 100%，三年原厂上门质保，免费培训教师 2 次。',
+    deliveryPeriod: '合同签订后 30 日内',
+    warrantyMonths: 36,
+    validityDays: 90,
+    sme: { declared: b.sme ?? false, scale: b.scale ?? (b.sme ? 'small' : 'medium') },
+    consortium: [],
+    deviations: b.deviations ?? '无偏离',
   };
 }
 
@@ -168,11 +177,9 @@ export function contractForm(amountYuan: number): Vars {
 
 export { approve };
 
-export interface Bidder {
+export interface Bidder extends BidInput {
   user: string;
   name: string;
-  priceYuan: number;
-  sme?: boolean;
   technicalScore?: number;
   businessScore?: number;
 }
@@ -184,8 +191,8 @@ export async function threeBidders(c: Chain): Promise<Bidder[]> {
   await c.createSupplier('sup_kechuang', { name: '绵阳市科创电子科技有限公司', creditCode: creditCode('91510703MA62XY1K0'), scale: 'micro' });
   return [
     { user: 'sup_rongxing', name: '成都蓉星计算机系统有限公司', priceYuan: 189_000, technicalScore: 45, businessScore: 18 },
-    { user: 'sup_changhong', name: '四川长虹教育科技有限公司', priceYuan: 210_000, technicalScore: 47, businessScore: 19 },
-    { user: 'sup_kechuang', name: '绵阳市科创电子科技有限公司', priceYuan: 200_000, sme: true, technicalScore: 42, businessScore: 16 },
+    { user: 'sup_changhong', name: '四川长虹教育科技有限公司', priceYuan: 210_000, scale: 'large', technicalScore: 47, businessScore: 19 },
+    { user: 'sup_kechuang', name: '绵阳市科创电子科技有限公司', priceYuan: 200_000, sme: true, scale: 'micro', technicalScore: 42, businessScore: 16 },
   ];
 }
 
@@ -213,6 +220,9 @@ export async function runToConfirmation(c: Chain, id: string, bidders: Bidder[])
 }
 
 /** A supplier's 质疑 (challenge) as POST /api/tenders/:id/challenges takes it. */
-export function challengeBody(text: string): Vars {
-  return { grounds: text, request: '请求重新评审。' };
+export function challengeBody(facts: string): Vars {
+  return {
+    challengedDocument: '中标（成交）结果',
+    items: [{ item: '中标结果', request: '请求认定第一中标候选人投标无效并重新评审。', facts, law: '《政府采购货物和服务招标投标管理办法》（财政部令第87号）第六十三条、第六十四条' }],
+  };
 }
