@@ -120,7 +120,11 @@ export const CHAIN_MODEL = (): string => fs.readFileSync(CHAIN_MODEL_PATH, 'utf8
  * event `end_approval_stage` (outcome `approved`). The cut is a test device, never deployed by the application.
  */
 export async function approvalStageModel(xml: string): Promise<string> {
-  const moddle = new BpmnModdle({ zeebe: zeebeModdle });
+  const moddle = new BpmnModdle({ zeebe: zeebeModdle }) as unknown as {
+    fromXML(xml: string): Promise<unknown>;
+    create(type: string, attrs?: Record<string, unknown>): unknown;
+    toXML(root: unknown, opts?: { format?: boolean }): Promise<{ xml: string }>;
+  };
   const { rootElement } = (await moddle.fromXML(xml)) as unknown as { rootElement: El & { rootElements: El[]; diagrams: Array<{ plane: { planeElement: Array<El & { bpmnElement: El; bounds?: { x: number; y: number } }> } }> } };
   const proc = rootElement.rootElements.find((e) => e.$type === 'bpmn:Process')!;
   const all = proc.flowElements!;
