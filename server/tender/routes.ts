@@ -16,7 +16,7 @@ import { BID_FILE_LIMIT_BYTES, ownBids, submitBid, submitBidSchema, uploadBidFil
 import { parseDeadlineInput } from './dates.ts';
 import { createAmendment, openedBidsOf, presentAmendment, presentChallenge, tenderSummary } from './lifecycle.ts';
 import { lockOf, tenderModels, type Row } from './models.ts';
-import { configureSealing } from './sealing.ts';
+import { aad, configureSealing, unsealOpened } from './sealing.ts';
 
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) }).strict();
 const bidParams = idParams.extend({ bidId: z.coerce.number().int().min(1).max(2_147_483_647) }).strict();
@@ -119,6 +119,36 @@ export function registerTenderRoutes(api: Api, deps: ComponentDeps): void {
     if (!t.get('openedAt')) throw new AppError(403, 'BIDS_SEALED', '尚未开标，投标文件处于密封状态，任何人不可查看 (bids are sealed until the opening)');
     const bids = await db.withTransaction(async (tx) => openedBidsOf(tx, params.id));
     return { bids };
+  });
+
+  addRoute(api, {
+    method: 'get', path: '/api/tenders/:id/bid-files/:fileId', tags: ['tenders'], summary: '下载投标文件（开标后）(download a bid file after the opening)',
+    description: '开标前任何人（包括上传者）都不能下载：服务器在开标前无法解密。开标后：上传单位；本项目代理机构经办、监督、审计可下载已开标投标所附的文件。响应头 X-Content-SHA256 为文件摘要。',
+    access: ['supplier', 'agency', 'supervisor', 'auditor'], params: idParams.extend({ fileId: z.coerce.number().int().min(1).max(2_147_483_647) }).strict(),
+    response: { description: 'PDF 文件', schema: z.string(), contentType: 'application/pdf' }, errors: [404],
+  }, async ({ params, user, res }) => {
+    const t = await tenderOr404(params.id);
+    const file = await models().BidFile.findByPk(params.fileId);
+    if (!file || file.get('tenderId') !== params.id) throw notFound('投标文件 (bid file)', String(params.fileId));
+    const own = !!user.organisation && file.get('organisationId') === user.organisation.id;
+    const staff = isTenderAgency(user, t) || isOverseer(user);
+    if (!own && !staff) throw notFound('投标文件 (bid file)', String(params.fileId));
+    if (!t.get('openedAt')) throw new AppError(403, 'BIDS_SEALED', '尚未开标，投标文件处于密封状态，任何人不可下载 (bid files are sealed until the opening)');
+    const plain = await db.withTransaction(async (tx) => {
+      if (!own) {
+        const opened = await openedBidsOf(tx, params.id);
+        if (!opened.some((b) => b.content.fileIds.includes(params.fileId))) throw notFound('投标文件 (bid file)', String(params.fileId));
+      }
+      return unsealOpened(db.sequelize, tx, params.id, aad.file(params.id, params.fileId), {
+        ciphertext: Buffer.from(file.get('ciphertext') as Buffer), iv: Buffer.from(file.get('iv') as Buffer), tag: Buffer.from(file.get('authTag') as Buffer),
+      }, `投标文件 ${params.fileId} (bid file)`);
+    });
+    const headerLen = plain.readUInt32BE(0);
+    const { filename } = JSON.parse(plain.subarray(4, 4 + headerLen).toString('utf8')) as { filename: string };
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('Content-Disposition', `attachment; filename="bid-file-${params.fileId}.pdf"; filename*=UTF-8''${encodeURIComponent(filename)}`);
+    res.setHeader('X-Content-SHA256', file.get('sha256') as string);
+    res.status(200).send(plain.subarray(4 + headerLen));
   });
 
   addRoute(api, {

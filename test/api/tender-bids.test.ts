@@ -25,7 +25,7 @@ describe('tender bids API (sealed bids)', function () {
   let s2: SupplierAccount;
   let s3: SupplierAccount;
   let s4: SupplierAccount;
-  const bids: Record<string, { bidId: number; salt: string; sha256: string; submittedAt: string }> = {};
+  const bids: Record<string, { bidId: number; salt: string; sha256: string; submittedAt: string; files: { fileId: number; sha256: string }[] }> = {};
   const logLines: string[] = [];
   let loggedApp: ReturnType<typeof buildApp>;
 
@@ -155,6 +155,7 @@ describe('tender bids API (sealed bids)', function () {
     expect(b4.status).to.equal(201);
     expect(b4.body.files).to.deep.equal([{ fileId: up.body.fileId, sha256: up.body.sha256 }]);
     bids.s4 = b4.body;
+    bids.s4file = b4.body;
   });
 
   it('before the opening nobody else sees bids or their number, through any route', async () => {
@@ -163,6 +164,13 @@ describe('tender bids API (sealed bids)', function () {
       expect(res.status, u).to.equal(403);
       expect(res.body.error.code, u).to.equal('BIDS_SEALED');
     }
+    for (const u of ['supplier4', 'agency', 'supervisor']) {
+      const file = await api().get(`/api/tenders/${tenderId}/bid-files/${bids.s4.files[0].fileId}`).set(await auth(u));
+      expect(file.status, u).to.equal(403);
+      expect(file.body.error.code, u).to.equal('BIDS_SEALED');
+    }
+    const strangerFile = await api().get(`/api/tenders/${tenderId}/bid-files/${bids.s4.files[0].fileId}`).set(await auth('supplier2'));
+    expect(strangerFile.status).to.equal(404);
     const purchaser = await api().get(`/api/tenders/${tenderId}/bids`).set(await auth('purchaser'));
     expect(purchaser.status).to.equal(403);
     for (const u of ['agency', 'supervisor', 'auditor', 'purchaser', 'supplier2', 'expert']) {
@@ -216,7 +224,7 @@ describe('tender bids API (sealed bids)', function () {
   });
 
   it('no log line contains bid content, on success or refusal', async () => {
-    const ok = await api(loggedApp).post(`/api/tenders/${tenderId}/bids`).set(await auth('supplier4')).send({ ...bidContent(455_556, 566_667), bidder: s4.bidder });
+    const ok = await api(loggedApp).post(`/api/tenders/${tenderId}/bids`).set(await auth('supplier4')).send({ ...bidContent(455_556, 566_667, { fileIds: [bids.s4.files[0].fileId] }), bidder: s4.bidder });
     expect(ok.status).to.equal(201);
     bids.s4 = ok.body;
     const bad = bidContent(455_557, 566_668);
@@ -280,6 +288,16 @@ describe('tender bids API (sealed bids)', function () {
     const bidderView = await api().get(`/api/tenders/${tenderId}`).set(await auth('supplier2'));
     expect(bidderView.body.bidCount).to.equal(4);
     expect(bidderView.body.openingRecord.bids).to.have.length(4);
+    // The bid file of an opened bid: the agency downloads the very bytes uploaded.
+    const fileId = bids.s4file.files[0].fileId;
+    const file = await api().get(`/api/tenders/${tenderId}/bid-files/${fileId}`).set(await auth('agency')).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(file.status).to.equal(200);
+    expect(Buffer.compare(file.body as Buffer, PDF)).to.equal(0);
+    expect(file.headers['content-disposition']).to.contain(encodeURIComponent('技术响应文件.pdf'));
     const outsider = await api().get(`/api/tenders/${tenderId}`).set(await auth('expert'));
     expect(outsider.body.bidCount).to.equal(4);
     expect(outsider.body.openingRecord).to.equal(null);
