@@ -185,6 +185,15 @@ describe('tenders and bids (Chromium)', function () {
     expect(text).to.match(/T1|T3|Art\./);
     expect(await page.locator('[data-testid=project-tender] a').getAttribute('href')).to.equal(`#/tenders/${tenderId}`);
     await e2e.screenshot(page, 'tenders-project');
+    // The list: current step and the next deadline, its legal basis in the tooltip.
+    await page.goto(`${e2e.url}/#/projects`);
+    const row = page.locator('[data-testid=projects-table] tbody tr', { hasText: projectName });
+    await row.locator('[data-testid=next-deadline]').waitFor();
+    expect(await row.locator('[data-testid=next-deadline]').textContent()).to.match(/投标截止时间 \d{4}-\d{2}-\d{2} 09:30/);
+    expect(await row.locator('[data-testid=next-deadline]').getAttribute('title')).to.match(/^法定依据：.*T1/);
+    expect(await row.locator('[data-testid=project-step]').textContent()).to.not.equal('—');
+    await page.goto(`${e2e.url}/#/projects/${projectId}`);
+    await deadlines.waitFor();
     await page.click('[data-testid=lang-switch]');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     expect(await deadlines.textContent()).to.contain('bid deadline');
