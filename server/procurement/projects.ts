@@ -216,10 +216,19 @@ async function readInstanceRow(sequelize: Sequelize, instanceId: string, tx: Tra
  * transaction gives state, active elements and variables. Zeebe (no instance row): the start creates the row, task
  * creations carry the variables, and the end sets the final status.
  */
+/** Changes that never move a project: assignments, incidents, deployments. */
+const IGNORED = new Set<EngineChange['kind']>(['deployment.created', 'task.assigned', 'incident.created', 'incident.resolved']);
+
 export function projectListener(sequelize: Sequelize): ChangeListener {
+  // One refresh per instance and transaction: a run commits all its changes after writing the instance row.
+  const seen = new WeakMap<Transaction, Set<string>>();
   return async (change: EngineChange, tx: Transaction) => {
-    if (!change.instanceId || change.kind === 'deployment.created') return;
+    if (!change.instanceId || IGNORED.has(change.kind)) return;
+    const done = seen.get(tx) ?? new Set<string>();
+    seen.set(tx, done);
+    if (done.has(change.instanceId)) return;
     const instance = await readInstanceRow(sequelize, change.instanceId, tx);
+    if (instance) done.add(change.instanceId);
     if (change.kind === 'instance.started') {
       const pid = (change.data.bpmnProcessId as string | undefined) ?? instance?.bpmnProcessId;
       if (pid !== PROCUREMENT_PROCESS_ID) return;
