@@ -87,8 +87,8 @@ export function bidProblems(content: BidContent, items: TenderItem[], consortium
     const share = content.consortium.reduce((s, m) => s + m.sharePercent, 0);
     if (share !== 100) problems.push({ path: 'consortium', reason: '联合体各方份额之和应为 100% (consortium shares must add up to 100)' });
     content.consortium.forEach((m, i) => {
-      const p = creditCodeProblem(m.creditCode);
-      if (p) problems.push({ path: `consortium.${i}.creditCode`, reason: p.reason });
+      // The register's reason quotes the offending character: bid content stays out of messages, so a fixed text.
+      if (creditCodeProblem(m.creditCode)) problems.push({ path: `consortium.${i}.creditCode`, reason: '统一社会信用代码无效（GB 32100 格式或校验码不符）(invalid unified social credit code)' });
     });
   }
   if (new Set(content.fileIds).size !== content.fileIds.length) problems.push({ path: 'fileIds', reason: '文件重复 (duplicate file ids)' });

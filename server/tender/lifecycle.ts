@@ -117,7 +117,7 @@ export function presentAmendment(a: Row) {
 }
 
 /** apply-amendment: the amendment's effect was applied when it was stored; this records it for the process. */
-export async function applyAmendmentJob(db: Database, job: Job): Promise<Variables> {
+export async function applyAmendmentJob(db: Database, job: Job, clock?: Clock): Promise<Variables> {
   const amendmentId = Number(job.variables.amendmentId);
   if (!Number.isSafeInteger(amendmentId) || amendmentId < 1) throw new Error('变量 amendmentId 缺失 (variable amendmentId missing)');
   const { Amendment, Tender } = tenderModels(db.sequelize);
@@ -126,7 +126,7 @@ export async function applyAmendmentJob(db: Database, job: Job): Promise<Variabl
     if (!a) throw new Error(`amendment ${amendmentId} not found`);
     const t = await Tender.findByPk(a.get('tenderId') as number, { transaction: tx });
     if (!t) throw new Error(`tender of amendment ${amendmentId} not found`);
-    if (!a.get('applyJobKey')) await a.update({ applyJobKey: job.key, appliedAt: new Date() }, { transaction: tx });
+    if (!a.get('applyJobKey')) await a.update({ applyJobKey: job.key, appliedAt: clock ? clock.now() : new Date() }, { transaction: tx });
     const pub = pubOf(t);
     return {
       // The tender's deadline now: after several amendments, the latest one's.

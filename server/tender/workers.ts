@@ -8,7 +8,7 @@ import { applyAmendmentJob, openBids, recordChallengeReply, recordFailedTender }
 
 export const TENDER_WORKERS: WorkerTable = {
   'publish-tender': { create: ({ db, clock }) => (job) => publishTender(db, clock, job), options: { retries: 3 } },
-  'apply-amendment': { create: ({ db }) => (job) => applyAmendmentJob(db, job), options: { retries: 3 } },
+  'apply-amendment': { create: ({ db, clock }) => (job) => applyAmendmentJob(db, job, clock), options: { retries: 3 } },
   // Before the deadline the job fails (and is retried with back-off): bids are never opened early.
   'open-bids': { create: ({ db, clock }) => (job) => openBids(db, clock, job), options: { retries: 5 } },
   'record-failed-tender': { create: ({ db, clock }) => (job) => recordFailedTender(db, clock, job), options: { retries: 3 } },

@@ -93,6 +93,11 @@ describe('tender bids API (sealed bids)', function () {
     const r2 = await api().post(`/api/tenders/${tenderId}/bids`).set(await auth('supplier')).send(wrongItem);
     expect(r2.status).to.equal(422);
     expect(r2.body.error.details.map((d: { path: string }) => d.path)).to.include('priceSchedule.1.itemCode');
+    const consortium = bidContent(100_000, 200_000, { consortium: [{ name: '绵阳联合体成员有限公司', creditCode: '91510703MA6ZZZ0012', role: '成员', sharePercent: 40 }, { name: '绵阳牵头人有限公司', creditCode: '91510703MA6AT3L50X', role: '牵头人', sharePercent: 50 }] });
+    const r3 = await api().post(`/api/tenders/${tenderId}/bids`).set(await auth('supplier')).send(consortium);
+    expect(r3.status).to.equal(422);
+    expect(r3.body.error.details.map((d: { path: string }) => d.path)).to.include.members(['consortium', 'consortium.0.creditCode']);
+    expect(JSON.stringify(r3.body)).to.not.match(/MA6ZZZ|MA6AT3L50X/);
     const unregistered = await api().post(`/api/tenders/${tenderId}/bids`).set(await auth('supplier2')).send(bidContent(400_001, 500_001));
     expect(unregistered.status).to.equal(422);
     expect(unregistered.body.error.details[0].path).to.equal('bidder');
