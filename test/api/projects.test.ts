@@ -173,14 +173,38 @@ describe('API /api/projects: create, validate, scope, detail, diagram', function
     const after = (await get('purchaser', `/api/projects/${projectId}`)).body;
     expect(after.status).to.equal('returned');
     expect(after.currentSteps[0]).to.include({ elementId: 'revise_or_withdraw', assignee: 'purchaser' });
-    if (Array.isArray((await engine.getInstance(d.instanceId))!.variables.itemsFen)) {
-      // With check-application in the model: 40 × 5,200.10 元 = 208,004.00 元, exactly.
-      expect(after.items[0]).to.include({ unitPriceFen: 520_010, lineTotalFen: 20_800_400, quantity: 40 });
-    }
+    // check-application's itemsFen: 40 × 5,200.10 元 = 208,004.00 元, exactly.
+    expect(after.items[0]).to.include({ unitPriceFen: 520_010, lineTotalFen: 20_800_400, quantity: 40 });
+    expect(after.agencyName).to.equal('四川某某招标代理有限公司');
     const diagram = await get('purchaser', `/api/projects/${projectId}/diagram`);
     expect(diagram.status).to.equal(200);
     expect(diagram.body.xml).to.contain('bpmn:definitions');
     expect(diagram.body.activeElementIds).to.include('revise_or_withdraw');
     expect(diagram.body.completedElementIds).to.include.members(['fill_application', 'dept_approval']);
+  });
+
+  it('a resubmission that breaks the check comes back with applicationProblems (APPLICATION_INVALID); a valid one goes on', async function () {
+    const d = (await get('purchaser', `/api/projects/${projectId}`)).body;
+    const Task = defineTaskModels(tdb.db.sequelize).Task;
+    const revise = async (variables: Record<string, unknown>) => {
+      const t = await Task.findOne({ where: { instanceId: d.instanceId, elementId: 'revise_or_withdraw', state: 'created' } });
+      expect(t, 'revise task open').to.exist;
+      return request(app).post(`/api/tasks/${t!.id}/complete`).set('Authorization', await auth('purchaser')).send({ variables });
+    };
+    // 50 × 5,000.00 元 = 250,000.00 元 > the 220,000.00 元 budget: the form cannot see it, check-application does.
+    const over = await revise({ applicantAction: 'resubmit', revisionNote: '增加数量', items: [{ itemCode: String(goodsId), itemName: '台式计算机', quantity: 50, unit: '台', unitPriceYuan: 5000 }] });
+    expect(over.status, JSON.stringify(over.body)).to.equal(200);
+    const back = (await get('purchaser', `/api/projects/${projectId}`)).body;
+    expect(back.status).to.equal('returned');
+    expect(back.currentSteps.map((s: { elementId: string }) => s.elementId)).to.deep.equal(['revise_or_withdraw']);
+    expect(back.applicationProblems.map((p: { path: string }) => p.path)).to.deep.equal(['items']);
+    expect(back.applicationProblems[0].reason).to.contain('250,000.00').and.contain('220,000.00');
+
+    const ok = await revise({ applicantAction: 'resubmit', revisionNote: '按预算调整数量', items: [{ itemCode: String(goodsId), itemName: '台式计算机', quantity: 42, unit: '台', unitPriceYuan: 5000 }] });
+    expect(ok.status, JSON.stringify(ok.body)).to.equal(200);
+    const on = (await get('purchaser', `/api/projects/${projectId}`)).body;
+    expect(on.status).to.equal('approving');
+    expect(on.applicationProblems).to.deep.equal([]);
+    expect(on.items).to.deep.equal([{ itemCode: String(goodsId), itemName: '台式计算机', quantity: 42, unit: '台', unitPriceFen: 500_000, lineTotalFen: 21_000_000 }]);
   });
 });
