@@ -3,7 +3,7 @@
  * deposit cap), creates the tender row (round n of the instance) with its wrapped data key, and prepares the tender
  * notice and tender documents data. Keyed by job.key: a second delivery returns the row it created.
  */
-import type { Transaction } from 'sequelize';
+import { UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
 import { createCalendarService } from '../calendar/service.ts';
@@ -119,6 +119,19 @@ export function publishOutputsOf(t: Row): PublishOutputs {
 }
 
 export async function publishTender(db: Database, clock: Clock, job: Job): Promise<PublishOutputs> {
+  try {
+    return await publishOnce(db, clock, job);
+  } catch (err) {
+    // Two deliveries of the same job at the same instant (MariaDB): the one that lost the unique job key answers
+    // with the winner's tender.
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    const done = await tenderModels(db.sequelize).Tender.findOne({ where: { publishJobKey: job.key } });
+    if (!done) throw err;
+    return publishOutputsOf(done);
+  }
+}
+
+async function publishOnce(db: Database, clock: Clock, job: Job): Promise<PublishOutputs> {
   const { Tender } = tenderModels(db.sequelize);
   const v = job.variables;
   return db.withTransaction(async (tx) => {

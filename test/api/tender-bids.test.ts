@@ -145,6 +145,22 @@ describe('tender bids API (sealed bids)', function () {
     expect(s4view.body.bids).to.deep.equal([]);
   });
 
+  it('parallel submissions of one supplier leave exactly one live bid', async () => {
+    const h2 = await auth('supplier2');
+    const results = await Promise.all([401_113, 401_114, 401_115, 401_116].map((p) => api().post(`/api/tenders/${tenderId}/bids`).set(h2).send({ ...bidContent(p, 502_224), bidder: s2.bidder })));
+    for (const r of results) expect([201, 409], JSON.stringify(r.body)).to.include(r.status);
+    const ok = results.filter((r) => r.status === 201);
+    expect(ok.length).to.be.greaterThan(0);
+    const mine = await api().get(`/api/tenders/${tenderId}/bids`).set(h2);
+    const live = mine.body.bids.filter((b: { status: string }) => b.status === 'submitted');
+    expect(live).to.have.length(1);
+    // Then the supplier sends its final bid (the one the later tests expect).
+    const final = await api().post(`/api/tenders/${tenderId}/bids`).set(h2).send({ ...bidContent(401_112, 502_223), bidder: s2.bidder });
+    expect(final.status).to.equal(201);
+    expect(final.body.replaces).to.equal(live[0].bidId);
+    bids.s2 = final.body;
+  });
+
   it('bid files: PDF only, sealed at once, attachable only by their uploader', async () => {
     const up = await api().post(`/api/tenders/${tenderId}/bid-files?filename=${encodeURIComponent('技术响应文件.pdf')}`).set(await auth('supplier4')).set('Content-Type', 'application/pdf').send(PDF);
     expect(up.status, JSON.stringify(up.body)).to.equal(201);

@@ -72,6 +72,11 @@ describe('tender workers', function () {
     // The same job again: the same tender, no second row.
     expect(await run('publish-tender', j)).to.deep.equal(out);
     expect(await tenderModels(tdb.db.sequelize).Tender.count({ where: { instanceId: 'pub-1' } })).to.equal(1);
+    // Two deliveries of one job at the same instant: one tender.
+    const twin = job('publish-tender', tenderVars(), { instanceId: 'pub-twin' });
+    const [x, y] = await Promise.all([run('publish-tender', twin), run('publish-tender', { ...twin })]);
+    expect(x).to.deep.equal(y);
+    expect(await tenderModels(tdb.db.sequelize).Tender.count({ where: { instanceId: 'pub-twin' } })).to.equal(1);
     // A re-tender of the instance is round 2.
     const second = await run('publish-tender', job('publish-tender', tenderVars(), { instanceId: 'pub-1' }));
     expect(second.tenderRound).to.equal(2);
