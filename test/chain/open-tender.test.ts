@@ -90,10 +90,10 @@ describe('chain (a): one open-tender project end to end', function () {
     tenderId = v.tenderId as number;
     expect(v).to.include({ tenderKey: String(tenderId), minBids: 3, tenderRound: 1 });
     expect(v.bidDeadlineAt).to.equal('2026-03-24T01:30:00.000Z');
-    // Published 2 March: at least 20 days to the deadline (T1/T3, 令87 Art. 16) — not before 22 March (Shanghai).
-    expect(new Date(v.bidDeadlineMinAt as string).getTime()).to.be.at.least(new Date('2026-03-21T16:00:00Z').getTime());
-    expect(new Date(v.bidDeadlineMinAt as string).getTime()).to.be.at.most(new Date(v.bidDeadlineAt as string).getTime());
-    expect(v.bidDeadlineBasis).to.be.a('string').and.match(/T1|二十日|20/);
+    // Documents issued Monday 2 March: 20 days not counting that day (T3, 政府采购法 Art. 35) end on Sunday 22 March,
+    // a non-working day, so the earliest deadline is Monday 23 March; the notice runs 5 working days (T1) to 9 March.
+    expect(new Date(v.bidDeadlineMinAt as string).getTime()).to.be.within(new Date('2026-03-22T16:00:00Z').getTime(), new Date('2026-03-23T16:00:00Z').getTime());
+    expect(v.bidDeadlineBasis).to.be.a('string').and.contain('T3').and.contain('2026-03-23').and.contain('T1').and.contain('2026-03-09');
     const docs = (await c.documents('agency', id)).map((d) => d.templateId);
     expect(docs).to.include.members(['tender-notice', 'tender-documents']);
   });
@@ -175,17 +175,21 @@ describe('chain (a): one open-tender project end to end', function () {
     const ev = await c.get('purchaser', `/api/tenders/${tenderId}/evaluation`);
     expect(ev.status, JSON.stringify(ev.body)).to.equal(200);
     expect(JSON.stringify(ev.body)).to.contain('91.46');
-    // The confirmation is due within the legal limit (T9), shown with its basis.
+    // The confirmation is due within 5 working days of the report (T9, 实施条例 Art. 43): report Tuesday 24 March →
+    // 25, 26, 27, 30, 31 March, 24:00 Shanghai. The task shows its legal basis.
     const confirm = await c.task('purchaser', id, 'confirm_winner');
-    expect(confirm.dueAt ?? (v.confirmDeadlineAt as string)).to.be.a('string');
-    expect(v.confirmDeadlineAt).to.be.a('string');
+    expect(v.confirmDeadlineAt).to.equal('2026-03-31T16:00:00.000Z');
+    expect(confirm.legalBasis).to.be.a('string').and.contain('43');
   });
 
   it('the purchaser confirms the first candidate; the award and the notice of award are published', async () => {
     const v = await confirmWinner(c, id, bids[C]!);
     expect(v.award).to.deep.include({ bidId: bids[C], supplierName: C, amountFen: 21_000_000 });
-    expect(v.challengeDeadlineAt).to.be.a('string');
-    expect(v.contractDeadlineAt).to.be.a('string');
+    // Award notice 24 March, published 1 working day (T11) → 25 March; challenges within 7 working days after it
+    // (T13): 26, 27, 30, 31 March, 1, 2, 3 April (清明 4–6 April comes after) → 3 April 24:00.
+    expect(v.challengeDeadlineAt).to.equal('2026-04-03T16:00:00.000Z');
+    // Contract within 30 days of the notice of award (T20): 23 April (a Thursday) 24:00.
+    expect(v.contractDeadlineAt).to.equal('2026-04-23T16:00:00.000Z');
     expect((await c.documents('purchaser', id)).map((d) => d.templateId)).to.include.members(['award-notice', 'notice-of-award']);
     // Nothing to sign before the challenge window has closed.
     expect((await c.inbox('purchaser', { instanceId: id })).map((t) => t.elementId)).to.not.include('sign_contract');
@@ -194,15 +198,19 @@ describe('chain (a): one open-tender project end to end', function () {
   it('the challenge window passes without a challenge; the purchaser signs, publishes the contract, accepts; the project is archived', async () => {
     const v0 = await c.vars(id);
     await c.advanceTo(v0.challengeDeadlineAt as string);
-    await c.advance(60_000);
-    await c.complete('purchaser', id, 'sign_contract', contractForm(210_000));
+    // Signed on Tuesday 7 April (after 清明), 10:00 Shanghai.
+    await c.advanceTo('2026-04-07T02:00:00Z');
+    await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: '2026-04-07' });
     await c.expectNoIncidents(id);
     const v1 = await c.vars(id);
-    expect(v1.contractPublishDeadlineAt).to.be.a('string');
+    // Published within 2 working days of signing (T21): 8, 9 April → 9 April 24:00.
+    expect(v1.contractPublishDeadlineAt).to.equal('2026-04-09T16:00:00.000Z');
     const publish = await c.task('purchaser', id, 'publish_contract');
     expect(publish.dueAt).to.equal(v1.contractPublishDeadlineAt);
     const publication = { publicationMedia: '四川政府采购网', publishedDate: shanghaiLocal(c.clock.now()).slice(0, 10), publicationUrl: 'http://www.ccgp-sichuan.gov.cn/contract/FCJY-HT-2026-0001' };
     await c.complete('purchaser', id, 'publish_contract', publication);
+    // Delivered and installed; accepted on 20 May.
+    await c.advanceTo('2026-05-20T02:00:00Z');
     await c.complete('purchaser', id, 'acceptance', {
       acceptanceResults: [
         { requirement: '按招标文件技术参数逐项验收', result: 'pass', note: '40 台配置与投标一致' },
