@@ -9,9 +9,15 @@
  * says the window is closed. Screenshots: test/artifacts/tenders*.png.
  */
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock.ts';
-import { startE2E, type E2E } from './harness.ts';
+import { startChain, type Chain } from '../chain/driver.ts';
+import { approvedProject, challengeBody, confirmWinner, runToConfirmation, threeBidders } from '../chain/steps.ts';
+import { ARTIFACTS, CHROMIUM, DEMO_PASSWORD, ensureWebBuilt, startE2E, type E2E } from './harness.ts';
 
 /** Who completes which step of the chain while seeding, and with what. */
 const ACTORS: Record<string, { user: string; variables: (deadline: string) => Record<string, unknown> }> = {
@@ -228,3 +234,106 @@ describe('tenders and bids (Chromium)', function () {
     expect(await page.locator('[data-testid=bid-withdraw]').count()).to.equal(0);
   });
 });
+
+/**
+ * After the award, in Chromium against the chain driver's system (test/chain/driver.ts: every worker, a controlled
+ * clock, three bidders, drawn experts scoring in their inboxes — all through the public API): the purchaser's
+ * project page shows the ranking and the award; a bidder files a challenge (质疑) on the tender page and sees it
+ * listed with its reply deadline; a supplier that did not bid is refused by the server, the refusal shown.
+ */
+describe('tenders after the award (Chromium, chain driver)', function () {
+  this.timeout(240_000);
+  let c: Chain;
+  let server: Server;
+  let url = '';
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let tenderId = 0;
+  let projectId = 0;
+
+  before(async () => {
+    await ensureWebBuilt();
+    c = await startChain();
+    const bidders = await threeBidders(c);
+    await c.expertAccounts();
+    const id = await approvedProject(c);
+    const run = await runToConfirmation(c, id, bidders);
+    tenderId = run.tenderId;
+    const v = await c.vars(id);
+    await confirmWinner(c, id, v.firstCandidateBidId as number);
+    const projects = await c.get('purchaser', '/api/projects');
+    projectId = projects.body.items.find((p: { instanceId: string }) => p.instanceId === id).id;
+    server = c.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  });
+  after(async () => {
+    for (const ctx of contexts) await ctx.close().catch(() => {});
+    await browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(null)));
+    await c?.close();
+  });
+
+  async function loggedIn(username: string): Promise<Page> {
+    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 860 } });
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    page.on('pageerror', (err) => console.error(`[browser] ${err.message}`));
+    await page.goto(`${url}/#/login`);
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', DEMO_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('[data-testid=user-name]');
+    return page;
+  }
+
+  it('the purchaser sees the ranking and the award on the project page', async () => {
+    const page = await loggedIn('purchaser');
+    await page.goto(`${url}/#/projects/${projectId}`);
+    await page.waitForSelector('[data-testid=project-ranking] tbody tr');
+    expect(await page.locator('[data-testid=project-ranking] tbody tr').count()).to.equal(3);
+    const first = (await page.locator('[data-testid=project-ranking] tbody tr').first().textContent())!;
+    const award = (await page.locator('[data-testid=project-award]').textContent())!;
+    // The first of the ranking is the awarded supplier, with an exact amount in 元.
+    const winner = ['成都蓉星计算机系统有限公司', '四川长虹教育科技有限公司', '绵阳市科创电子科技有限公司'].find((n) => first.includes(n))!;
+    expect(winner, first).to.be.a('string');
+    expect(award).to.contain(winner);
+    expect(award).to.match(/\d{1,3}(,\d{3})*\.\d{2} 元/);
+    expect(award).to.contain('质疑期限');
+    await e2e_screenshot(page, 'tenders-award-project');
+  });
+
+  it('a bidder files a challenge on the tender page; a supplier that did not bid is refused', async () => {
+    const page = await loggedIn('sup_rongxing');
+    await page.goto(`${url}/#/tenders/${tenderId}`);
+    await page.waitForSelector('[data-testid=challenge-form]');
+    // Its bid shows as opened; the window is closed for bids.
+    await page.waitForSelector('[data-testid=my-bids] tr[data-status=opened]');
+    await page.waitForSelector('[data-testid=bid-closed]');
+    await page.fill('#f-item', '中标结果');
+    await page.fill('#f-request', '请求认定第一中标候选人投标无效并重新评审。');
+    await page.fill('#f-facts', '第一中标候选人所投产品的内存配置不满足招标文件第三章第 2.1 条实质性要求（≥ 16GB）。');
+    await page.fill('#f-law', '《政府采购货物和服务招标投标管理办法》（财政部令第87号）第六十三条');
+    await page.click('[data-testid=challenge-submit]');
+    await page.waitForSelector('[data-testid=challenges] li[data-testid^=challenge-]');
+    const listed = (await page.locator('[data-testid=challenges] li[data-testid^=challenge-]').first().textContent())!;
+    expect(listed).to.contain('中标（成交）结果');
+    expect(listed).to.contain('答复期限');
+    const api = await c.get('sup_rongxing', `/api/tenders/${tenderId}/challenges`);
+    expect(api.body.challenges).to.have.length(1);
+    await e2e_screenshot(page, 'tenders-challenge');
+
+    // The demo supplier did not bid: no form for it, and the server would refuse it anyway.
+    const other = await loggedIn('supplier');
+    await other.goto(`${url}/#/tenders/${tenderId}`);
+    await other.waitForSelector('[data-testid=challenge-unavailable]');
+    expect(await other.locator('[data-testid=challenge-form]').count()).to.equal(0);
+    expect((await c.post('supplier', `/api/tenders/${tenderId}/challenges`, challengeBody('未投标。'))).status).to.equal(403);
+  });
+});
+
+async function e2e_screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

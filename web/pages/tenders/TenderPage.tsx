@@ -125,7 +125,9 @@ export function TenderPage({ params }: PageProps) {
   const myBids = listOf<OwnBid>(bids.data, 'bids');
   const activeBid = myBids.find((b) => b.status === 'submitted');
   const challengeList = listOf<Challenge>(challenges.data, 'challenges');
-  const challengeOpen = tn.status === 'awarded' && !!tn.challengeDeadlineAt && Date.parse(tn.challengeDeadlineAt) > now;
+  // The server decides whether the challenge period is still running (its clock, not the browser's): the form is
+  // offered while the tender stands awarded, and a late challenge is refused with the reason.
+  const challengeOpen = tn.status === 'awarded' && !!tn.challengeDeadlineAt;
   const notice = tn.tenderNoticeData ?? {};
   const documentsData = tn.tenderDocumentsData ?? {};
   const ev = tn.evaluation ?? {};
@@ -310,7 +312,7 @@ export function TenderPage({ params }: PageProps) {
                 <ChallengeForm tenderId={tn.tenderId} onFiled={challenges.reload} />
               </>
             ) : (
-              <p class="muted">{!tn.awardedAt ? t('challenge.notYet') : challengeOpen ? t('challenge.onlyBidders') : t('challenge.closed')}</p>
+              <p class="muted" data-testid="challenge-unavailable">{!tn.awardedAt ? t('challenge.notYet') : challengeOpen ? t('challenge.onlyBidders') : t('challenge.closed')}</p>
             )
           ) : null}
         </section>
