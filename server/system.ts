@@ -13,6 +13,7 @@ import { silentLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
 import { registerWorkers } from './workers/index.ts';
+import { configureSealing } from './tender/sealing.ts';
 import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
 import { attachProjectListeners } from './procurement/listeners.ts';
@@ -62,6 +63,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     log: (msg, data) => logger.info({ engine: true, ...data }, msg),
   });
   registerWorkers(engine, { db, clock });
+  configureSealing(db.sequelize, config.bidSeal); // bid sealing key for the tender workers, before any timer fires
   // Before processes/ is deployed, so shipped versions are recorded (source 'shipped') in the same transaction.
   attachDeploymentRecorder(engine, db);
   attachProjectListeners(engine, db.sequelize); // projects and stage_actions, in the engine's transaction, before any timer fires
