@@ -341,6 +341,11 @@ describe('tender bids API (sealed bids)', function () {
     // T14: 7 working days from 2026-04-01 (Wed); 04-04..06 清明 → 04-02,03,07,08,09,10,13 → end of 04-13.
     expect(filed.body.challengeReplyDueAt).to.equal('2026-04-13T16:00:00.000Z');
     expect(filed.body.replyDeadline.ruleId).to.equal('T14');
+    // The process is told (no instance waits in this test, so the message is buffered with its variables).
+    const msgs = (await h.tdb.db.sequelize.query("SELECT correlation_key, variables FROM engine_messages WHERE name = 'challenge-filed'", { type: 'SELECT' as never })) as unknown as { correlation_key: string; variables: string }[];
+    expect(msgs).to.have.length(1);
+    expect(msgs[0].correlation_key).to.equal(String(tenderId));
+    expect(JSON.parse(msgs[0].variables)).to.deep.equal({ challengeId: filed.body.challengeId, challengeReplyDueAt: '2026-04-13T16:00:00.000Z' });
     const own = await api().get(`/api/tenders/${tenderId}/challenges`).set(await auth('supplier3'));
     expect(own.body.challenges).to.deep.equal([]);
     const agency = await api().get(`/api/tenders/${tenderId}/challenges`).set(await auth('agency'));
