@@ -1,11 +1,12 @@
 /**
  * Chain scenario (f), issue 4 §12: the contract must be signed within 30 days of the award notice (T20). When the
  * deadline passes, the supervisor gets 合同签订超期督办 in the inbox (non-interrupting boundary timer) while the
- * purchaser can still sign; signing then moves the chain on to publication.
+ * purchaser can still sign; signing then moves the chain on to publication. Before that, issue §10: the purchaser's
+ * silence past the confirmation limit (T9) makes the first candidate the winner (boundary timer).
  */
 import { expect } from 'chai';
 import { startChain, type Chain } from './driver.ts';
-import { approvedProject, confirmWinner, contractForm, runToConfirmation, threeBidders, type Bidder } from './steps.ts';
+import { approvedProject, contractForm, runToConfirmation, shanghaiLocal, threeBidders, type Bidder } from './steps.ts';
 
 describe('chain (f): contract deadline passes → supervisor escalation, purchaser can still sign', function () {
   this.timeout(90_000);
@@ -21,14 +22,30 @@ describe('chain (f): contract deadline passes → supervisor escalation, purchas
     await c?.close();
   });
 
-  it('after the challenge window the purchaser must sign by the contract deadline (30 days from the award notice)', async () => {
+  it('the purchaser stays silent past the confirmation limit: the first candidate is deemed the winner (timer)', async () => {
     id = await approvedProject(c);
     const { bids } = await runToConfirmation(c, id, bidders);
-    const v = await confirmWinner(c, id, bids['四川长虹教育科技有限公司']!);
-    const awardedAt = new Date(v.awardedAt as string).getTime();
-    const deadline = new Date(v.contractDeadlineAt as string).getTime();
-    expect(deadline - awardedAt).to.be.at.least(30 * 86_400_000 - 86_400_000);
-    expect(deadline - awardedAt).to.be.at.most(35 * 86_400_000);
+    const before = await c.vars(id);
+    const limit = new Date(before.confirmDeadlineAt as string).getTime();
+    await c.advanceTo(new Date(limit - 60_000));
+    await c.task('purchaser', id, 'confirm_winner');
+    expect(before).to.not.have.property('award');
+    await c.advanceTo(new Date(limit + 1000));
+    await c.expectNoIncidents(id);
+    const v = await c.vars(id);
+    expect(v.winnerDeemed).to.equal(true);
+    expect(v.winnerBidId).to.equal(bids['四川长虹教育科技有限公司']);
+    expect((v.award as Record<string, unknown>).bidId).to.equal(bids['四川长虹教育科技有限公司']);
+    expect((await c.inbox('purchaser', { instanceId: id })).map((t) => t.elementId)).to.not.include('confirm_winner');
+    expect((await c.documents('purchaser', id)).map((d) => d.templateId)).to.include('award-notice');
+  });
+
+  it('after the challenge window the purchaser must sign by the contract deadline (30 days from the award notice)', async () => {
+    const v = await c.vars(id);
+    // Deemed at 00:00:01 on Wednesday 1 April (Shanghai): 30 days (T20) end on Friday 1 May, inside the Labour Day
+    // holiday (1–5 May 2026), so the limit rolls forward to Wednesday 6 May, 24:00.
+    expect(v.awardedAt).to.equal('2026-03-31T16:00:01.000Z');
+    expect(v.contractDeadlineAt).to.equal('2026-05-06T16:00:00.000Z');
     await c.advanceTo(v.challengeDeadlineAt as string);
     await c.advance(60_000);
     const sign = await c.task('purchaser', id, 'sign_contract');
@@ -51,7 +68,7 @@ describe('chain (f): contract deadline passes → supervisor escalation, purchas
   });
 
   it('the purchaser signs late; the chain goes on to publication; the supervisor closes the escalation', async () => {
-    await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: '2026-05-06' });
+    await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: shanghaiLocal(c.clock.now()).slice(0, 10) });
     await c.expectNoIncidents(id);
     await c.task('purchaser', id, 'publish_contract');
     await c.complete('supervisor', id, 'escalate_contract', { escalationMeasures: '已约谈采购人，合同已签订，责令今后在中标通知书发出之日起 30 日内签订合同。' });
