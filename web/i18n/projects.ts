@@ -45,7 +45,7 @@ export default {
     back: '返回列表',
     sections: {
       facts: '项目概况', timeline: '办理进程', deadlines: '期限', documents: '文书', tender: '招标', ranking: '评审排名', award: '中标（成交）结果',
-      contract: '合同', diagram: '流程图', items: '采购标的',
+      contract: '合同', diagram: '流程图', items: '采购标的', acceptance: '履约验收', archive: '归档',
     },
     facts: {
       number: '项目编号', purchaser: '采购人', agency: '代理机构', budget: '预算金额', maxPrice: '最高限价', status: '状态',
@@ -59,7 +59,10 @@ export default {
     },
     ranking: { rank: '排名', supplier: '供应商', bidPrice: '投标报价（元）', evaluatedPrice: '评审价（元）', price: '价格分', technical: '技术分', business: '商务分', total: '总分' },
     award: { supplier: '中标（成交）供应商', creditCode: '统一社会信用代码', amount: '中标金额', awardedAt: '定标时间', challengeDeadline: '质疑期限', contractDeadline: '合同签订期限' },
-    contract: { number: '合同编号', signedDate: '签订日期', amount: '合同金额', publishDeadline: '合同公告期限' },
+    contract: { number: '合同编号', signedDate: '签订日期', amount: '合同金额', publishDeadline: '合同公告期限', supplier: '供应商', bond: '履约保证金', period: '履行期限', payment: '付款方式' },
+    acceptance: { date: '验收日期', overall: '验收结论', results: '验收项目', counts: '{{n}} 项，其中不合格 {{failed}} 项', pass: '合格', fail: '不合格' },
+    archive: { at: '归档时间', until: '保存至', sha: '归档清单 SHA-256' },
+    problems: '申请检查发现以下问题，请在“修改或撤回申请”中修改：',
     none: '暂无',
     yuan: '{{amount}} 元',
     wan: '{{amount}} 万元',
@@ -111,7 +114,7 @@ export default {
     back: 'Back to the list',
     sections: {
       facts: 'Overview', timeline: 'Progress', deadlines: 'Deadlines', documents: 'Documents', tender: 'Tender', ranking: 'Ranking', award: 'Award',
-      contract: 'Contract', diagram: 'Process diagram', items: 'Items',
+      contract: 'Contract', diagram: 'Process diagram', items: 'Items', acceptance: 'Acceptance', archive: 'Archive',
     },
     facts: {
       number: 'Project number', purchaser: 'Purchaser', agency: 'Agency', budget: 'Budget', maxPrice: 'Maximum price', status: 'Status',
@@ -125,7 +128,10 @@ export default {
     },
     ranking: { rank: 'Rank', supplier: 'Supplier', bidPrice: 'Bid price (yuan)', evaluatedPrice: 'Evaluated price (yuan)', price: 'Price', technical: 'Technical', business: 'Business', total: 'Total' },
     award: { supplier: 'Awarded supplier', creditCode: 'Credit code', amount: 'Award amount', awardedAt: 'Awarded', challengeDeadline: 'Challenge deadline', contractDeadline: 'Contract deadline' },
-    contract: { number: 'Contract number', signedDate: 'Signed', amount: 'Amount', publishDeadline: 'Publication deadline' },
+    contract: { number: 'Contract number', signedDate: 'Signed', amount: 'Amount', publishDeadline: 'Publication deadline', supplier: 'Supplier', bond: 'Performance bond', period: 'Performance period', payment: 'Payment terms' },
+    acceptance: { date: 'Accepted on', overall: 'Result', results: 'Checks', counts: '{{n}} checks, {{failed}} failed', pass: 'Passed', fail: 'Failed' },
+    archive: { at: 'Archived', until: 'Kept until', sha: 'Archive manifest SHA-256' },
+    problems: 'The application check found these problems; correct them in “Revise or withdraw”:',
     none: 'None',
     yuan: '{{amount}} yuan',
     wan: '{{amount}} × 10k yuan',

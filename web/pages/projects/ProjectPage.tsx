@@ -71,6 +71,12 @@ export function ProjectPage({ params }: PageProps) {
       <h1>
         <span data-testid="project-number">{p.projectNumber ?? '—'}</span> {p.projectName} <StatusBadge status={p.status} />
       </h1>
+      {p.applicationProblems?.length ? (
+        <div class="notice" data-testid="application-problems">
+          <strong>{t('problems')}</strong>
+          <ul>{p.applicationProblems.map((x, i) => <li key={i}><code>{x.path}</code> {x.reason}</li>)}</ul>
+        </div>
+      ) : null}
       <div class="project-columns">
         <section class="panel">
           <h2>{t('sections.facts')}</h2>
@@ -212,6 +218,32 @@ export function ProjectPage({ params }: PageProps) {
             {p.contract.contractNumber ? <><dt>{t('contract.number')}</dt><dd>{p.contract.contractNumber}</dd></> : null}
             {p.contract.signedDate ? <><dt>{t('contract.signedDate')}</dt><dd>{p.contract.signedDate}</dd></> : null}
             <dt>{t('contract.amount')}</dt><dd><Money fen={p.contract.amountFen ?? p.contract.contractAmountFen} /></dd>
+            {p.contract.supplierName ? <><dt>{t('contract.supplier')}</dt><dd>{p.contract.supplierName}</dd></> : null}
+            {p.contract.performanceBondFen != null ? <><dt>{t('contract.bond')}</dt><dd><Money fen={p.contract.performanceBondFen} /></dd></> : null}
+            {p.contract.performancePeriod ? <><dt>{t('contract.period')}</dt><dd>{p.contract.performancePeriod}</dd></> : null}
+            {p.contract.paymentTerms ? <><dt>{t('contract.payment')}</dt><dd>{p.contract.paymentTerms}</dd></> : null}
+          </dl>
+        </section>
+      ) : null}
+
+      {p.acceptance ? (
+        <section class="panel" data-testid="project-acceptance">
+          <h2>{t('sections.acceptance')}</h2>
+          <dl class="facts">
+            {p.acceptance.acceptanceDate ? <><dt>{t('acceptance.date')}</dt><dd>{p.acceptance.acceptanceDate}</dd></> : null}
+            {p.acceptance.overall ? <><dt>{t('acceptance.overall')}</dt><dd>{t(`acceptance.${p.acceptance.overall}`, { defaultValue: p.acceptance.overall })}</dd></> : null}
+            {p.acceptance.results != null ? <><dt>{t('acceptance.results')}</dt><dd>{t('acceptance.counts', { n: p.acceptance.results, failed: p.acceptance.failed ?? 0 })}</dd></> : null}
+          </dl>
+        </section>
+      ) : null}
+
+      {p.archive ? (
+        <section class="panel" data-testid="project-archive">
+          <h2>{t('sections.archive')}</h2>
+          <dl class="facts">
+            {p.archive.archivedAt ? <><dt>{t('archive.at')}</dt><dd>{formatDateTime(p.archive.archivedAt)}</dd></> : null}
+            {p.archive.retentionUntil ? <><dt>{t('archive.until')}</dt><dd title={p.archive.retentionBasis}>{p.archive.retentionUntil}</dd></> : null}
+            {p.archive.manifestSha256 ? <><dt>{t('archive.sha')}</dt><dd><code class="small">{p.archive.manifestSha256}</code></dd></> : null}
           </dl>
         </section>
       ) : null}

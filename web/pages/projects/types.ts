@@ -101,6 +101,24 @@ export interface Contract {
   signedDate?: string;
   amountFen?: number;
   contractAmountFen?: number;
+  performanceBondFen?: number;
+  supplierName?: string;
+  paymentTerms?: string;
+  performancePeriod?: string;
+}
+
+export interface Acceptance {
+  acceptanceDate?: string;
+  overall?: string;
+  results?: number;
+  failed?: number;
+}
+
+export interface Archive {
+  archivedAt?: string;
+  retentionUntil?: string;
+  retentionBasis?: string;
+  manifestSha256?: string;
 }
 
 export interface ProjectItem {
@@ -137,6 +155,10 @@ export interface ProjectDetail extends ProjectRow {
   challengeDeadlineAt?: string | null;
   contractDeadlineAt?: string | null;
   contract?: Contract | null;
+  contractPublishDeadlineAt?: string | null;
+  acceptance?: Acceptance | null;
+  archive?: Archive | null;
+  applicationProblems?: { path: string; reason: string }[];
 }
 
 export const METHODS = ['公开招标', '邀请招标', '竞争性谈判', '竞争性磋商', '询价', '单一来源'] as const;
@@ -147,7 +169,11 @@ export const ORGANISATION_FORMS = ['集中采购', '分散采购', '部门集中
 export const PROJECT_READERS = ['purchaser', 'agency', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin'];
 
 export function stepNames(p: ProjectRow): string {
-  if (p.currentSteps?.length) return p.currentSteps.map((s) => s.name ?? s.elementId).join('、');
+  if (p.currentSteps?.length) {
+    // Named steps (tasks, events); unnamed gateways and flows only when nothing else is active.
+    const named = p.currentSteps.filter((s) => s.name);
+    return (named.length ? named.map((s) => s.name!) : p.currentSteps.map((s) => s.elementId)).join('、');
+  }
   if (typeof p.currentStep === 'string') return p.currentStep;
   if (p.currentStep) return p.currentStep.name ?? p.currentStep.elementId;
   return '';
