@@ -81,7 +81,7 @@ describe('procurement projects (Chromium)', function () {
 
     // The current step (an approval) as the API reports it, highlighted in the diagram.
     let step = '';
-    for (let i = 0; i < 40 && !step; i++) {
+    for (let i = 0; i < 160 && !step; i++) {
       const p = await e2e.api('GET', `/api/projects/${id}`, 'purchaser');
       const steps: { elementId: string }[] = p.body.currentSteps ?? p.body.project?.currentSteps ?? [];
       step = steps.map((s) => s.elementId).find((s) => APPROVAL_STEPS.includes(s)) ?? '';

@@ -76,7 +76,7 @@ describe('tenders and bids (Chromium)', function () {
 
     // Drive the chain as each role would until the tender is published (the workers run in between).
     const seen: string[] = [];
-    for (let round = 0; round < 120 && !tenderId; round++) {
+    for (let round = 0; round < 400 && !tenderId; round++) {
       const tenders = await e2e.api('GET', '/api/tenders', 'supplier');
       const mine = (tenders.body.tenders as { tenderId: number; projectName: string }[]).find((x) => x.projectName === projectName);
       if (mine) {
