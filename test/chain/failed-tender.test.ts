@@ -1,7 +1,9 @@
 /**
  * Chain scenario (c), issue 4 §6: fewer than 3 bids at the deadline → failed tender (废标): the tender is marked
  * failed with the reason, the cancellation notice is filed, the purchaser decides to re-tender, the agency
- * publishes round 2 (a new tender and deadline), three bids arrive and the chain goes on to qualification.
+ * publishes round 2 (a new tender and deadline); a substantive amendment less than 15 days before the deadline
+ * moves it (T4) and the opening waits for the moved deadline; three bids arrive and the chain goes on to
+ * qualification.
  */
 import { expect } from 'chai';
 import { startChain, type Chain } from './driver.ts';
@@ -13,6 +15,7 @@ describe('chain (c): failed tender (fewer than 3 bids) and re-tender', function 
   let id = '';
   let bidders: Bidder[] = [];
   let firstTender = 0;
+  let secondTender = 0;
   before(async () => {
     c = await startChain();
     bidders = await threeBidders(c);
@@ -44,19 +47,53 @@ describe('chain (c): failed tender (fewer than 3 bids) and re-tender', function 
     expect(late.status).to.be.within(400, 499);
   });
 
-  it('the purchaser decides to re-tender; the agency publishes round 2 with a new deadline; three bids go on to qualification', async () => {
+  it('the purchaser decides to re-tender; the agency publishes round 2 with a new deadline', async () => {
     await c.complete('purchaser', id, 'decide_after_failure', { nextAction: 'retender', decisionReason: '投标人不足三家，重新组织招标。' });
     await c.task('agency', id, 'prepare_tender');
-    const v = await prepareTender(c, id, { bidDeadline: '2026-04-28T09:30' });
+    const v = await prepareTender(c, id, { bidDeadline: '2026-05-20T09:30' });
     expect(v.tenderRound).to.equal(2);
     expect(v.tenderId).to.not.equal(firstTender);
-    expect(v.bidDeadlineAt).to.equal('2026-04-28T01:30:00.000Z');
+    expect(v.bidDeadlineAt).to.equal('2026-05-20T01:30:00.000Z');
+    secondTender = v.tenderId as number;
     await c.advance(86_400_000);
-    for (const b of bidders) await submitBid(c, b.user, v.tenderId as number, b);
-    const opened = await reachDeadline(c, id);
-    expect(opened.bidCount).to.equal(3);
-    await c.task('agency', id, 'qualification_review');
+    await submitBid(c, bidders[0]!.user, secondTender, bidders[0]!);
+    await submitBid(c, bidders[1]!.user, secondTender, bidders[1]!);
     // Round 1 stays failed.
     expect((await c.get('agency', `/api/tenders/${firstTender}`)).body.status).to.equal('failed');
+  });
+
+  it('a substantive amendment 8 days before the deadline moves it to at least 15 days after the amendment (T4); the old deadline opens nothing', async () => {
+    await c.advanceTo('2026-05-12T02:00:00Z'); // Tuesday 12 May, 10:00
+    const res = await c.post('agency', `/api/tenders/${secondTender}/amendments`, {
+      title: '关于技术参数的修改',
+      changes: [{ item: '第三章 2.1 内存', original: '≥ 8GB', revised: '≥ 16GB' }],
+      substantive: true,
+    });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    // Not anybody's to amend.
+    expect((await c.post('purchaser', `/api/tenders/${secondTender}/amendments`, { changes: [{ item: 'x', original: 'y', revised: 'z' }], substantive: false })).status).to.equal(403);
+    await c.expectNoIncidents(id);
+    const v = await c.vars(id);
+    // 12 May + 15 days = 27 May (a Wednesday): the new deadline is not earlier.
+    const moved = new Date(v.bidDeadlineAt as string).getTime();
+    expect(moved, v.bidDeadlineAt as string).to.be.within(new Date('2026-05-27T01:30:00Z').getTime(), new Date('2026-05-28T01:30:00Z').getTime());
+    expect(v.bidDeadlineBasis).to.be.a('string').and.contain('T4');
+    expect((await c.documents('agency', id)).map((d) => d.templateId)).to.include('clarification-notice');
+    const tender = await c.get('sup_kechuang', `/api/tenders/${secondTender}`);
+    expect(new Date(tender.body.bidDeadlineAt).getTime()).to.equal(moved);
+
+    // The old deadline passes: nothing opens, and a third bid is still accepted.
+    await c.advanceTo('2026-05-20T01:30:01Z');
+    await c.expectNoIncidents(id);
+    expect((await c.vars(id)).bidCount).to.equal(2); // still round 1's count: round 2 not opened
+    expect((await c.inbox('agency', { instanceId: id })).map((t) => t.elementId)).to.not.include('qualification_review');
+    await submitBid(c, bidders[2]!.user, secondTender, bidders[2]!);
+  });
+
+  it('at the moved deadline three bids open and go on to qualification', async () => {
+    const opened = await reachDeadline(c, id);
+    expect(opened.bidCount).to.equal(3);
+    expect(opened.tenderId).to.equal(secondTender);
+    await c.task('agency', id, 'qualification_review');
   });
 });
