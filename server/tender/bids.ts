@@ -16,6 +16,8 @@ import { aad, canonicalJson, newSalt, receiptDigest, sealForTender, sealSalt, un
 import type { TenderItem } from './documents.ts';
 
 export const BID_FILE_LIMIT_BYTES = 10 * 1024 * 1024;
+/** Uploads per supplier and tender (replaced bids may reuse files; 20 can be attached to one bid). */
+export const MAX_FILES_PER_BIDDER = 40;
 
 const quantity = z.union([z.number(), z.string()]).transform((q) => String(q).trim()).pipe(z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, '数量应为不超过 3 位小数的非负数 (quantity: a decimal with ≤ 3 places)'));
 const fenInt = z.number().int('应为整数（分）(integer fen)').min(0).max(99_999_999_999_999);
@@ -247,9 +249,12 @@ export async function uploadBidFile(db: Database, clock: Clock, user: AuthUser, 
   return db.withTransaction(async (tx) => {
     const now = clock.now();
     await openTenderForBidding(tx, tenderId, now);
+    const { BidFile } = tenderModels(db.sequelize);
+    if ((await BidFile.count({ where: { tenderId, organisationId: orgId }, transaction: tx })) >= MAX_FILES_PER_BIDDER) {
+      throw conflict(`每个供应商在本项目最多上传 ${MAX_FILES_PER_BIDDER} 个文件 (at most ${MAX_FILES_PER_BIDDER} files per supplier and tender)`, 'TOO_MANY_FILES');
+    }
     const own = await supplierOfOrganisation(tx, db.sequelize, orgId);
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-    const { BidFile } = tenderModels(db.sequelize);
     const empty = Buffer.alloc(0);
     const row = await BidFile.create({ tenderId, supplierId: own?.id ?? 0, organisationId: orgId, uploadedBy: user.username, sha256, size: bytes.length, ciphertext: empty, iv: empty, authTag: empty, uploadedAt: now }, { transaction: tx });
     const fileId = row.get('id') as number;
