@@ -4,7 +4,9 @@
  * documents, credit checks), and a raw SELECT over every table of the database finds neither the price nor the
  * item text — the database reader learns nothing. After the opening they read as submitted.
  */
+import crypto from 'node:crypto';
 import { expect } from 'chai';
+import request from 'supertest';
 import { startChain, type Chain, type Vars } from './driver.ts';
 import { approvedProject, bidBody, prepareTender, reachDeadline, submitBid, threeBidders, type Bidder } from './steps.ts';
 
@@ -13,6 +15,9 @@ const PRICE_YUAN = 187_654.4;
 const PRICE_FEN = 18_765_440;
 const UNIT_FEN = 469_136;
 const SECRET_TEXT = '投标型号甲乙丙-XK9931-保密方案';
+/** A bid file (PDF) with its own secret. */
+const FILE_SECRET = 'SECRET-PDF-QZ7781-TERMS';
+const PDF = Buffer.from(`%PDF-1.4\n1 0 obj << /Title (${FILE_SECRET}) >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`, 'latin1');
 
 const ROLES = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'expert', 'supplier', 'process_admin', 'auditor'];
 
@@ -24,6 +29,7 @@ function leaks(text: string): string[] {
   if (/(?<![0-9])469136(?![0-9])/.test(text)) found.push('unit price in fen');
   if (/4,?691\.36/.test(text)) found.push('unit price in yuan');
   if (text.includes(SECRET_TEXT)) found.push('bid text');
+  if (text.includes(FILE_SECRET)) found.push('bid file');
   return found;
 }
 
@@ -35,6 +41,7 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
   let bidders: Bidder[] = [];
   let sealedBid = 0;
   let projectId: unknown;
+  let fileId = 0;
   before(async () => {
     c = await startChain();
     bidders = await threeBidders(c);
@@ -42,7 +49,12 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
     const v = await prepareTender(c, id);
     tenderId = v.tenderId as number;
     await c.advance(86_400_000);
-    const res = await c.post('sup_changhong', `/api/tenders/${tenderId}/bids`, bidBody({ priceYuan: PRICE_YUAN, scale: 'large', deviations: SECRET_TEXT }));
+    const upload = await request(c.app).post(`/api/tenders/${tenderId}/bid-files`).query({ filename: '长虹投标文件.pdf' })
+      .set('Authorization', await c.auth('sup_changhong')).set('Content-Type', 'application/pdf').send(PDF);
+    expect(upload.status, JSON.stringify(upload.body)).to.equal(201);
+    fileId = upload.body.fileId;
+    expect(upload.body.sha256).to.equal(crypto.createHash('sha256').update(PDF).digest('hex'));
+    const res = await c.post('sup_changhong', `/api/tenders/${tenderId}/bids`, { ...bidBody({ priceYuan: PRICE_YUAN, scale: 'large', deviations: SECRET_TEXT }), fileIds: [fileId] });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     sealedBid = res.body.bidId;
     await submitBid(c, bidders[0]!.user, tenderId, bidders[0]!);
@@ -60,6 +72,12 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
       const res = await c.get(role, `/api/tenders/${tenderId}/bids`);
       expect(leaks(JSON.stringify(res.body)), `${role} GET /bids → ${res.status}`).to.deep.equal([]);
       if (role !== 'supplier') expect(res.status, `${role} GET /bids`).to.equal(403);
+    }
+    // The bid file: nobody downloads it before the opening, not even the bidder that uploaded it.
+    for (const role of ['sup_changhong', 'sup_rongxing', 'agency', 'supervisor', 'auditor']) {
+      const res = await c.get(role, `/api/tenders/${tenderId}/bid-files/${fileId}`);
+      expect(res.status, `${role} GET bid file`).to.be.within(400, 499);
+      expect(leaks(JSON.stringify(res.body) + (res.text ?? '')), role).to.deep.equal([]);
     }
     // Other suppliers see their own bids only.
     const other = await c.get('sup_rongxing', `/api/tenders/${tenderId}/bids`);
@@ -123,6 +141,14 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
     const sealed = (res.body.bids as Vars[]).find((b) => b.bidId === sealedBid);
     expect(JSON.stringify(sealed)).to.contain(SECRET_TEXT);
     expect(UNIT_FEN * 40).to.equal(PRICE_FEN);
+    const file = await request(c.app).get(`/api/tenders/${tenderId}/bid-files/${fileId}`).set('Authorization', await c.auth('agency')).buffer(true).parse((r, cb) => {
+      const chunks: Buffer[] = [];
+      r.on('data', (d: Buffer) => chunks.push(d));
+      r.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(file.status).to.equal(200);
+    expect(Buffer.compare(file.body as Buffer, PDF)).to.equal(0);
+    expect((await c.get('sup_rongxing', `/api/tenders/${tenderId}/bid-files/${fileId}`)).status).to.be.within(400, 499);
     // The scan is able to see the price once it is legitimately in clear (the opened bids in the process): the
     // empty result before the opening was not a blind scan.
     expect((await scanDatabase()).found.join('; ')).to.contain('price in fen');
