@@ -27,6 +27,17 @@ const isTenderAgency = (u: AuthUser, t: Row) => u.roles.includes('agency') && ag
 const isTenderPurchaser = (u: AuthUser, t: Row) => u.roles.includes('purchaser') && !!u.organisation && u.organisation.name === t.get('purchaserName');
 const isOverseer = (u: AuthUser) => u.roles.includes('supervisor') || u.roles.includes('auditor');
 
+const tenderSchema = z.object({
+  tenderId: z.number(), tenderKey: z.string(), instanceId: z.string(), round: z.number(), projectNumber: z.string(), projectName: z.string(),
+  purchaserName: z.string().nullable(), agencyName: z.string().nullable(), method: z.string(), procurementType: z.string(),
+  status: z.enum(['open', 'opened', 'failed', 'awarded', 'canceled']), publishedAt: z.string(), bidDeadlineAt: z.string(), bidDeadlineMinAt: z.string(),
+  bidDeadlineBasis: z.string(), minBids: z.number(), budgetFen: z.number(), maxPriceFen: z.number().nullable(), depositFen: z.number(),
+  openingPlace: z.string().nullable(), openedAt: z.string().nullable(),
+  bidCount: z.number().nullable().describe('开标后才公开 (null before the opening)'), failureReason: z.string().nullable(),
+  awardedBidId: z.number().nullable(), awardedAt: z.string().nullable(), challengeDeadlineAt: z.string().nullable(),
+  evaluation: loose, biddingOpen: z.boolean(),
+}).passthrough();
+
 const receiptSchema = z.object({
   bidId: z.number(), tenderId: z.number(), sha256: z.string(), submittedAt: z.string(), salt: z.string(),
   files: z.array(z.object({ fileId: z.number(), sha256: z.string() })), replaces: z.number().nullable(),
@@ -55,7 +66,7 @@ export function registerTenderRoutes(api: Api, deps: ComponentDeps): void {
     method: 'get', path: '/api/tenders', tags: ['tenders'], summary: '已发布的招标项目 (published tenders, open first)',
     description: '任何已登录用户可见：公告信息、截止时间及法定依据。开标前不显示投标数量。', access: 'authenticated',
     query: z.object({ status: z.enum(['open', 'opened', 'failed', 'awarded', 'canceled']).optional() }).strict(),
-    response: { description: '招标项目列表', schema: z.object({ tenders: z.array(loose) }) },
+    response: { description: '招标项目列表', schema: z.object({ tenders: z.array(tenderSchema) }) },
   }, async ({ query }) => {
     const where: Record<string, unknown> = {};
     if (query.status) where.status = query.status;
@@ -69,7 +80,7 @@ export function registerTenderRoutes(api: Api, deps: ComponentDeps): void {
   addRoute(api, {
     method: 'get', path: '/api/tenders/:id', tags: ['tenders'], summary: '招标项目详情 (a tender: notice, documents, deadlines, amendments)',
     description: '开标后，开标记录（投标人与报价）对代理机构、监督、审计、本项目采购人及投标人可见；其他人只见投标数量。', access: 'authenticated', params: idParams,
-    response: { description: '招标项目', schema: loose }, errors: [404],
+    response: { description: '招标项目', schema: tenderSchema.extend({ items: z.array(loose), tenderNoticeData: loose, tenderDocumentsData: loose, amendments: z.array(loose), openingRecord: loose.nullable() }) }, errors: [404],
   }, async ({ params, user }) => {
     const t = await tenderOr404(params.id);
     const pub = JSON.parse(t.get('publicJson') as string) as Record<string, unknown>;
