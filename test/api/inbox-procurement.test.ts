@@ -16,6 +16,7 @@ import { defineTaskModels } from '../../server/engine/task-projection.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
 import { registerWorkers } from '../../server/workers/index.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
+import { applicationVariables, demoAgencyId } from '../helpers/application.ts';
 import { DEMO_PASSWORD, testConfig } from './harness.ts';
 
 describe('API inbox on procurement.bpmn: validation, return, history, comments, diagram', () => {
@@ -33,6 +34,10 @@ describe('API inbox on procurement.bpmn: validation, return, history, comments, 
     registerWorkers(engine, { db: tdb.db, clock });
     await engine.deploy({ xml: fs.readFileSync(path.resolve('processes/procurement.bpmn'), 'utf8'), resourceName: 'procurement.bpmn' });
     app = buildApp({ config, db: tdb.db, engine, clock });
+    application = applicationVariables(await demoAgencyId(tdb.db.sequelize), {
+      projectName: '涪城区教育局多媒体教室设备采购项目', budgetYuan: 850_000.5, smeReserved: true, description: '多媒体教室交互式一体机 40 台，含安装调试与三年质保。',
+    });
+    delete application.maxPriceYuan; // optional; keeps the invalid-budget case below to the fields it names
   });
   after(async () => {
     await engine.stop();
@@ -56,10 +61,8 @@ describe('API inbox on procurement.bpmn: validation, return, history, comments, 
   const recordCount = async () =>
     Number((await tdb.db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM inbox_comments', { type: QueryTypes.SELECT }))[0]!.n);
 
-  const application = {
-    projectName: '涪城区教育局多媒体教室设备采购项目', categoryCode: 'A02010104', method: '公开招标', budgetYuan: 850_000.5,
-    fundingSource: '一般公共预算资金', deliveryDate: '2026-08-31', smeReserved: true, description: '多媒体教室交互式一体机 40 台，含安装调试与三年质保。',
-  };
+  // The shared valid application (test/helpers/application.ts) with the demo agency, set once the registers are seeded.
+  let application: Record<string, unknown> & { projectName?: unknown; budgetYuan?: unknown } = {};
   let instanceId = '';
   let deptTaskId = '';
   let records = 0;

@@ -14,6 +14,7 @@ import { createEngine, type Engine } from '../../server/engine/index.ts';
 import { defineTaskModels } from '../../server/engine/task-projection.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
 import { registerWorkers } from '../../server/workers/index.ts';
+import { applicationVariables, demoAgencyId } from '../helpers/application.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { DEMO_PASSWORD, testConfig } from '../api/harness.ts';
 
@@ -50,10 +51,9 @@ describe('QA inbox: the same approver submitting one task twice at once', () => 
       const started = await request(app).post('/api/processes/procurement/instances').set('Authorization', await auth('purchaser')).send({}).expect(201);
       const instanceId = started.body.instanceId as string;
       const fill = await openTask(instanceId, 'fill_application');
-      const application = {
-        projectName: `涪城区教育局办公设备采购项目${round}`, categoryCode: 'A02010104', method: '公开招标', budgetYuan: 850_000.5,
-        fundingSource: '一般公共预算资金', deliveryDate: '2026-08-31', smeReserved: true, description: '台式计算机 40 台，含安装调试与三年质保。',
-      };
+      const application = applicationVariables(await demoAgencyId(tdb.db.sequelize), {
+        projectName: `涪城区教育局办公设备采购项目${round}`, budgetYuan: 850_000.5, smeReserved: true, description: '台式计算机 40 台，含安装调试与三年质保。',
+      });
       expect((await complete('purchaser', fill.id, application)).status).to.equal(200);
       const dept = await openTask(instanceId, 'dept_approval');
       const approve = { decision: 'approve', comment: '同意采购' };

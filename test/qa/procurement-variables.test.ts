@@ -15,6 +15,7 @@ import { createEngine, type Engine } from '../../server/engine/index.ts';
 import { defineTaskModels } from '../../server/engine/task-projection.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
 import { registerWorkers } from '../../server/workers/index.ts';
+import { applicationVariables, demoAgencyId } from '../helpers/application.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 
 const PASSWORD = 'demo1234';
@@ -43,10 +44,11 @@ describe('QA procurement.bpmn: applicant-controlled variables and the 市财政�
 
   // A non-open method (竞争性谈判) with a 2.5 million 元 budget: without a configured threshold the model
   // "fails safe" and must send it to 市财政审批.
-  const application = {
-    projectName: '涪城区卫健局救护车采购', categoryCode: 'A02030000', method: '竞争性谈判', budgetYuan: 2_500_000,
-    fundingSource: '一般公共预算资金', smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆，含车载急救设备及三年维保。',
-  };
+  // The shared valid application (test/helpers/application.ts) with the demo agency.
+  const application = async () => applicationVariables(await demoAgencyId(tdb.db.sequelize), {
+    projectName: '涪城区卫健局救护车采购', method: '竞争性谈判', budgetYuan: 2_500_000, maxPriceYuan: 1_900_000,
+    smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆，含车载急救设备及三年维保。',
+  });
   const Task = () => defineTaskModels(tdb.db.sequelize).Task;
 
   async function startAndFill(startVars: Record<string, unknown>, fillVars: Record<string, unknown>): Promise<string[]> {
@@ -54,7 +56,7 @@ describe('QA procurement.bpmn: applicant-controlled variables and the 市财政�
       .send({ variables: startVars }).expect(201);
     const fill = await Task().findOne({ where: { instanceId: started.body.instanceId, elementId: 'fill_application', state: 'created' } });
     await request(app).post(`/api/tasks/${fill!.id}/complete`).set('Authorization', `Bearer ${token}`)
-      .send({ variables: { ...application, ...fillVars } }).expect(200);
+      .send({ variables: { ...(await application()), ...fillVars } }).expect(200);
     const open = await Task().findAll({ where: { instanceId: started.body.instanceId, state: 'created' } });
     return open.map((t) => t.elementId);
   }
@@ -84,7 +86,7 @@ describe('QA procurement.bpmn: applicant-controlled variables and the 市财政�
     const fill = await Task().findOne({ where: { instanceId: started.body.instanceId, elementId: 'fill_application', state: 'created' } });
     const forged = { cityDecision: 'approve', cityReviewedMethod: '竞争性谈判', cityReviewedBudgetFen: 999_999_999_999 };
     const res = await request(app).post(`/api/tasks/${fill!.id}/complete`).set('Authorization', `Bearer ${token}`)
-      .send({ variables: { ...application, ...forged } }).expect(422);
+      .send({ variables: { ...(await application()), ...forged } }).expect(422);
     expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).to.deep.equal(
       ['variables.cityDecision', 'variables.cityReviewedBudgetFen', 'variables.cityReviewedMethod'],
     );

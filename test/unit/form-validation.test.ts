@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { expect } from 'chai';
 import { validateSubmission, type FormComponent } from '../../server/inbox/form-validation.ts';
+import { applicationVariables } from '../helpers/application.ts';
 
 const ctx = (variables: Record<string, unknown> = {}) => ({ variables, today: '2026-03-02' });
 const form = (...components: FormComponent[]) => ({ components });
@@ -181,18 +182,20 @@ describe('form validation (server side, form-js rules)', () => {
     }
     it('procurement-application: a complete application passes; each rule is enforced', () => {
       const f = read('procurement-application');
-      const good = { projectName: '涪城区教育局办公设备采购项目', categoryCode: 'A02010104', method: '公开招标', budgetYuan: 350000, fundingSource: '一般公共预算资金', deliveryDate: '2026-06-30', smeReserved: true, description: '台式计算机 50 台，含三年上门保修服务' };
-      expect(validateSubmission(f, good, ctx()).errors).to.deep.equal([]);
+      const options = { agencyOptions: [{ label: '四川某某招标代理有限公司', value: 3 }] };
+      const good = applicationVariables(3, { projectName: '涪城区教育局办公设备采购项目', budgetYuan: 350000, maxPriceYuan: null, deliveryDate: '2026-06-30', smeReserved: true, description: '台式计算机 50 台，含三年上门保修服务' });
+      expect(validateSubmission(f, good, ctx(options)).errors).to.deep.equal([]);
       const bad = { ...good, categoryCode: 'X1', method: '网上竞价', budgetYuan: 0, deliveryDate: '2026-03-01', description: '太短' };
-      expect(paths(validateSubmission(f, bad, ctx()))).to.deep.equal([
+      expect(paths(validateSubmission(f, bad, ctx(options)))).to.deep.equal([
         'variables.categoryCode', 'variables.method', 'variables.budgetYuan', 'variables.deliveryDate', 'variables.description',
       ]);
     });
     it('procurement-application: the maximum price may not exceed the budget (FEEL max, as form-js evaluates it)', () => {
       const f = read('procurement-application');
-      const good = { projectName: '涪城区教育局办公设备采购项目', categoryCode: 'A02010104', method: '公开招标', budgetYuan: 350000, fundingSource: '一般公共预算资金', deliveryDate: '2026-06-30', description: '台式计算机 50 台，含三年上门保修服务' };
-      expect(validateSubmission(f, { ...good, maxPriceYuan: 350000 }, ctx()).errors).to.deep.equal([]);
-      const over = validateSubmission(f, { ...good, maxPriceYuan: 350000.01 }, ctx());
+      const options = { agencyOptions: [{ label: '四川某某招标代理有限公司', value: 3 }] };
+      const good = applicationVariables(3, { projectName: '涪城区教育局办公设备采购项目', budgetYuan: 350000, deliveryDate: '2026-06-30', description: '台式计算机 50 台，含三年上门保修服务' });
+      expect(validateSubmission(f, { ...good, maxPriceYuan: 350000 }, ctx(options)).errors).to.deep.equal([]);
+      const over = validateSubmission(f, { ...good, maxPriceYuan: 350000.01 }, ctx(options));
       expect(over.errors).to.deep.equal([{ path: 'variables.maxPriceYuan', reason: '最高限价（元）：不能大于 350000 (maximum 350000)' }]);
       // On resubmission the budget may come from the instance.
       const revise = read('procurement-revise');

@@ -17,6 +17,7 @@ import { generateDocumentWorker, GENERATE_DOCUMENT_TASK_TYPE } from '../../serve
 import { registerWorkers, WORKER_TYPES } from '../../server/workers/index.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { FORMS_DIR, readModel } from '../processes/model-helpers.ts';
+import { applicationVariables, demoAgencyId, serverStartVariables } from '../helpers/application.ts';
 
 const ctx: WorkerContext = { now: () => new Date(), log: () => {} };
 
@@ -154,11 +155,11 @@ describe('workers: generate-document', function () {
     }
 
     it('stores the 政府采购项目审批表 after the supervisor approves, linked to the project', async function () {
-      const ref = await engine.startInstance({ bpmnProcessId: 'procurement', variables: { initiator: 'purchaser', cityApprovalThresholdFen: 200_000_000 }, startedBy: 'purchaser' });
-      await complete(ref.instanceId, 'fill_application', {
-        projectName: '涪城区卫健局负压救护车采购', categoryCode: 'A02030000', method: '竞争性谈判', budgetYuan: 2_500_000, maxPriceYuan: 2_480_000.5,
-        fundingSource: '一般公共预算资金', smeReserved: true, deliveryDate: '2026-05-01', description: '负压救护车两辆，含车载医疗设备。',
-      }, 'purchaser');
+      const ref = await engine.startInstance({ bpmnProcessId: 'procurement', variables: await serverStartVariables(t.db.sequelize, 'purchaser'), startedBy: 'purchaser' });
+      await complete(ref.instanceId, 'fill_application', applicationVariables(await demoAgencyId(t.db.sequelize), {
+        projectName: '涪城区卫健局负压救护车采购', method: '竞争性谈判', budgetYuan: 2_500_000, maxPriceYuan: 2_480_000.5,
+        smeReserved: true, deliveryDate: '2026-05-01', description: '负压救护车两辆，含车载医疗设备。',
+      }), 'purchaser');
       await complete(ref.instanceId, 'city_finance_approval', { decision: 'approve', comment: '同意采用竞争性谈判' }, 'city_finance');
       await complete(ref.instanceId, 'dept_approval', { decision: 'approve', comment: '需求真实，同意' }, 'dept_approver');
       await complete(ref.instanceId, 'finance_approval', { decision: 'approve', comment: '资金已落实' }, 'finance_section');
@@ -168,8 +169,9 @@ describe('workers: generate-document', function () {
 
       const view = (await engine.getInstance(ref.instanceId))!;
       expect(view.incidents).to.deep.equal([]);
-      expect(view.state).to.equal('completed');
-      expect(view.variables.outcome).to.equal('approved');
+      // The approved project goes on to the agency (CHAIN.md B).
+      expect(view.state).to.equal('active');
+      expect((await Task.findAll({ where: { instanceId: ref.instanceId, state: 'created' } })).map((x) => x.elementId)).to.deep.equal(['prepare_tender']);
       const projectNumber = view.variables.projectNumber as string;
       const [doc] = await docs.listDocuments({ projectNumber, limit: 10, offset: 0 });
       expect(doc).to.include({ templateId: 'approval-form', instanceId: ref.instanceId, latestVersion: 1 });
