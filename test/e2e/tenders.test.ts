@@ -175,6 +175,29 @@ describe('tenders and bids (Chromium)', function () {
     return Number(await page.locator('[data-testid=receipt-bid-id]').textContent());
   }
 
+  it('the agency publishes a clarification on the tender page; suppliers see it', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'agency');
+    await page.goto(`${e2e.url}/#/tenders/${tenderId}`);
+    await page.waitForSelector('[data-testid=amendment-form]');
+    // Nothing filled: the server names the fields.
+    await page.click('[data-testid=amendment-submit]');
+    await page.waitForSelector('[data-testid=amendment-form] [data-testid=error-box]');
+    await page.fill('#f-change-item', '售后服务响应时间');
+    await page.fill('#f-change-original', '接到报修后 24 小时内到场');
+    await page.fill('#f-change-revised', '接到报修后 4 小时内响应、24 小时内到场');
+    await page.click('[data-testid=amendment-submit]');
+    await page.waitForSelector('[data-testid=tender-amendments] li');
+    expect(await page.locator('[data-testid=tender-amendments]').textContent()).to.contain('4 小时内响应');
+
+    const supplier = await e2e.newPage();
+    await e2e.login(supplier, 'supplier');
+    await supplier.goto(`${e2e.url}/#/tenders/${tenderId}`);
+    await supplier.waitForSelector('[data-testid=tender-amendments] li');
+    expect(await supplier.locator('[data-testid=tender-amendments]').textContent()).to.contain('售后服务响应时间');
+    expect(await supplier.locator('[data-testid=amendment-form]').count()).to.equal(0);
+  });
+
   it('the purchaser reads the tender (no bid form) and the project shows the tender and its deadline with the legal basis', async () => {
     const page = await e2e.newPage();
     await e2e.login(page, 'purchaser');

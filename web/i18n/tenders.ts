@@ -19,7 +19,12 @@ export default {
     evaluation: { comprehensive: '综合评分法', lowest_price: '最低评标价法' },
     sections: { notice: '公告与招标文件', amendments: '澄清与更正', items: '采购标的', bid: '投标', myBids: '我的投标', receipt: '投标回执', challenges: '质疑' },
     noDocuments: '暂无文件',
-    amendment: { no: '第 {{n}} 号', publishedAt: '发布时间', substantive: '实质性变更', deadlineMoved: '投标截止时间顺延至 {{at}}' },
+    amendment: {
+      no: '第 {{n}} 号', publishedAt: '发布时间', substantive: '实质性变更', deadlineMoved: '投标截止时间顺延至 {{at}}',
+      title: '发布澄清或修改', heading: '标题', item: '修改事项', original: '原内容', revised: '修改为', newDeadline: '新的投标截止时间（北京时间，可选）',
+      newDeadlineHint: '影响投标文件编制且距截止不足 15 日的，系统自动顺延（T4）', substantiveHint: '可能影响投标文件编制（实质性）', publish: '发布',
+      published: '第 {{n}} 号澄清已发布；投标截止时间 {{at}}',
+    },
     item: { code: '编号', name: '标的', quantity: '数量', unit: '单位', unitPrice: '单价（元）', lineTotal: '小计（元）', maxUnit: '限价单价' },
     bid: {
       title: '填写投标报价', replaceTitle: '替换投标（原投标作废）', total: '投标总价', totalHint: '金额在浏览器按分精确计算，仅供核对；以服务端计算为准。',
@@ -71,7 +76,12 @@ export default {
     evaluation: { comprehensive: 'Comprehensive scoring', lowest_price: 'Lowest evaluated price' },
     sections: { notice: 'Notice and tender documents', amendments: 'Clarifications and amendments', items: 'Items', bid: 'Bid', myBids: 'My bids', receipt: 'Bid receipt', challenges: 'Challenges' },
     noDocuments: 'No documents yet',
-    amendment: { no: 'No. {{n}}', publishedAt: 'Published', substantive: 'Substantive', deadlineMoved: 'Bid deadline moved to {{at}}' },
+    amendment: {
+      no: 'No. {{n}}', publishedAt: 'Published', substantive: 'Substantive', deadlineMoved: 'Bid deadline moved to {{at}}',
+      title: 'Publish a clarification or amendment', heading: 'Title', item: 'Matter', original: 'Original text', revised: 'Revised text', newDeadline: 'New bid deadline (Beijing time, optional)',
+      newDeadlineHint: 'A substantive change less than 15 days before the deadline moves it automatically (T4)', substantiveHint: 'May affect the preparation of bids (substantive)', publish: 'Publish',
+      published: 'Clarification no. {{n}} published; bid deadline {{at}}',
+    },
     item: { code: 'No.', name: 'Item', quantity: 'Quantity', unit: 'Unit', unitPrice: 'Unit price (yuan)', lineTotal: 'Line total (yuan)', maxUnit: 'Max unit price' },
     bid: {
       title: 'Price schedule', replaceTitle: 'Replace the bid (the earlier one is void)', total: 'Total bid price', totalHint: 'Computed exactly in fen in the browser for checking; the server computes the binding total.',

@@ -94,6 +94,64 @@ function ChallengeForm({ tenderId, onFiled }: { tenderId: number; onFiled: () =>
   );
 }
 
+/** 澄清或修改 by the tender's agency staff before the deadline (POST /api/tenders/:id/amendments); T4 may move the deadline. */
+function AmendmentForm({ tenderId, onPublished }: { tenderId: number; onPublished: () => void }) {
+  const t = useT('tenders');
+  const [title, setTitle] = useState('澄清或修改');
+  const [change, setChange] = useState({ item: '', original: '', revised: '' });
+  const [substantive, setSubstantive] = useState(false);
+  const [newDeadline, setNewDeadline] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof change) => (e: Event) => setChange({ ...change, [k]: (e.currentTarget as HTMLInputElement).value });
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    try {
+      const r = await api<{ number: number; bidDeadlineAt: string }>('POST', `/api/tenders/${tenderId}/amendments`, {
+        body: { title: title.trim(), changes: [{ item: change.item.trim(), original: change.original.trim(), revised: change.revised.trim() }], substantive, newBidDeadline: newDeadline || undefined },
+      });
+      setError(null);
+      setChange({ item: '', original: '', revised: '' });
+      showToast(t('amendment.published', { n: r.number, at: formatDateTime(r.bidDeadlineAt) }));
+      onPublished();
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  }
+  const err = (k: string) => fieldError(error, k);
+  return (
+    <form class="panel" onSubmit={submit} data-testid="amendment-form" noValidate>
+      <h2>{t('amendment.title')}</h2>
+      <ErrorBox error={error} />
+      <div class="form-grid">
+        <Field label={t('amendment.heading')} name="title" error={err('title')} required>
+          <input id="f-title" value={title} onInput={(e) => setTitle(e.currentTarget.value)} maxLength={200} />
+        </Field>
+        <Field label={t('amendment.item')} name="changes.0.item" error={err('changes.0.item')} required>
+          <input id="f-change-item" value={change.item} onInput={set('item')} maxLength={200} />
+        </Field>
+        <Field label={t('amendment.original')} name="changes.0.original" error={err('changes.0.original')} required>
+          <textarea id="f-change-original" rows={2} value={change.original} onInput={set('original')} />
+        </Field>
+        <Field label={t('amendment.revised')} name="changes.0.revised" error={err('changes.0.revised')} required>
+          <textarea id="f-change-revised" rows={2} value={change.revised} onInput={set('revised')} />
+        </Field>
+        <Field label={t('amendment.newDeadline')} name="newBidDeadline" error={err('newBidDeadline')} hint={t('amendment.newDeadlineHint')}>
+          <input id="f-newBidDeadline" type="datetime-local" value={newDeadline} onInput={(e) => setNewDeadline(e.currentTarget.value)} />
+        </Field>
+      </div>
+      <div class="checkbox-row">
+        <input id="f-substantive" type="checkbox" checked={substantive} onChange={(e) => setSubstantive(e.currentTarget.checked)} />
+        <label for="f-substantive">{t('amendment.substantiveHint')}</label>
+      </div>
+      <button type="submit" class="primary" disabled={busy} data-testid="amendment-submit">{t('amendment.publish')}</button>
+    </form>
+  );
+}
+
 const listOf = <T,>(d: unknown, key: string): T[] => (Array.isArray(d) ? (d as T[]) : ((d as Record<string, T[]> | undefined)?.[key] ?? []));
 
 export function TenderPage({ params }: PageProps) {
@@ -288,6 +346,7 @@ export function TenderPage({ params }: PageProps) {
       ) : null}
       {supplier && !open ? <p class="notice" data-testid="bid-closed">{tn.status === 'canceled' ? t('bid.notPublished') : t('bid.closed')}</p> : null}
       {!supplier && open ? <p class="muted">{t('bid.onlySuppliers')}</p> : null}
+      {hasRole('agency') && open ? <AmendmentForm tenderId={tn.tenderId} onPublished={tender.reload} /> : null}
 
       {tn.awardedAt || challengeList.length ? (
         <section class="panel" data-testid="challenges">
