@@ -62,6 +62,10 @@ describe('API /api/projects: create, validate, scope, detail, diagram', function
     const { User, Organisation } = defineAuthModels(tdb.db.sequelize);
     const other = await Organisation.create({ name: '涪城区卫生健康局', kind: 'purchaser_unit', creditCode: null });
     await User.create({ username: 'other_purchaser', displayName: '钱采购（卫健局）', passwordHash: await hashPassword(DEMO_PASSWORD), roles: 'purchaser', organisationId: other.id });
+    // Staff of another agency.
+    const otherAgencyOrg = await Organisation.create({ name: '四川另一招标代理有限公司', kind: 'agency', creditCode: null });
+    const agency2 = await User.create({ username: 'agency2', displayName: '钱代理（另一代理机构）', passwordHash: await hashPassword(DEMO_PASSWORD), roles: 'agency', organisationId: otherAgencyOrg.id });
+    await registryModels(tdb.db.sequelize).Agency.create({ creditCode: '91510703MA6AG0003X', name: '四川另一招标代理有限公司', contactName: '钱', contactPhone: '0816-7654321', address: '绵阳', staffUserIds: [agency2.id], organisationId: otherAgencyOrg.id, status: 'active', version: 1, createdAt: new Date(), updatedAt: new Date(), updatedBy: 'test' });
   });
   after(async function () {
     await engine.stop();
@@ -146,6 +150,9 @@ describe('API /api/projects: create, validate, scope, detail, diagram', function
     expect((await get('other_purchaser', '/api/projects')).body.items).to.deep.equal([]);
     expect((await get('other_purchaser', `/api/projects/${projectId}`)).status).to.equal(404);
     expect((await get('other_purchaser', `/api/projects/${projectId}/diagram`)).status).to.equal(404);
+    // An agency sees only the projects entrusted to it.
+    expect((await get('agency2', '/api/projects')).body.items).to.deep.equal([]);
+    expect((await get('agency2', `/api/projects/${projectId}`)).status).to.equal(404);
     for (const role of ['dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin', 'agency']) {
       const list = await get(role, '/api/projects');
       expect(list.status, role).to.equal(200);
