@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { startChain, type Chain, type Vars } from './driver.ts';
 import { approvedProject, challengeBody, confirmWinner, expertsScore, runToConfirmation, threeBidders, type Bidder } from './steps.ts';
 
-describe('chain (e): challenge upheld → re-evaluation', function () {
+describe('chain (e): challenge upheld → re-evaluation (and, on another project, rejected, then upheld with cancellation)', function () {
   this.timeout(90_000);
   let c: Chain;
   let id = '';
@@ -70,4 +70,33 @@ describe('chain (e): challenge upheld → re-evaluation', function () {
     const award = (await c.documents('purchaser', id)).find((d) => d.templateId === 'award-notice');
     expect(award!.latestVersion).to.equal(2);
   });
+
+  it('another project: a rejected challenge returns to the window; a second one upheld with cancellation fails the tender; the purchaser terminates', async () => {
+    const id2 = await approvedProject(c);
+    const run = await runToConfirmation(c, id2, bidders, { bidDeadline: '2026-05-12T09:30' });
+    const v = await confirmWinner(c, id2, run.bids['四川长虹教育科技有限公司']!);
+    const first = await c.post('sup_kechuang', `/api/tenders/${run.tenderId}/challenges`, challengeBody('评标委员会对我公司的商务分评分过低，业绩证明未被采信。'));
+    expect(first.status, JSON.stringify(first.body)).to.equal(201);
+    await c.complete('agency', id2, 'answer_challenge', { challengeOutcome: 'rejected', challengeReply: '经核查，评标委员会已按招标文件评分标准对业绩证明逐项评审，质疑事项不成立。' });
+    await c.expectNoIncidents(id2);
+    // Back in the window: a second challenge is still possible, no contract yet.
+    expect((await c.inbox('purchaser', { instanceId: id2 })).map((t) => t.elementId)).to.not.include('sign_contract');
+    const second = await c.post('sup_rongxing', `/api/tenders/${run.tenderId}/challenges`, challengeBody('招标文件的技术参数指向特定品牌，排斥潜在供应商。'));
+    expect(second.status, JSON.stringify(second.body)).to.equal(201);
+    await c.complete('agency', id2, 'answer_challenge', { challengeOutcome: 'upheld_cancel', challengeReply: '经核查质疑成立：招标文件技术参数存在倾向性，影响中标结果且无法补救，本项目废标，重新组织采购。' });
+    await c.expectNoIncidents(id2);
+    const after = await c.vars(id2);
+    expect(after.failureReason).to.be.a('string').and.not.equal('');
+    expect((await c.documents('purchaser', id2)).map((d) => d.templateId)).to.include('cancellation-notice');
+    expect((await c.get('agency', `/api/tenders/${run.tenderId}`)).body.status).to.equal('failed');
+    // The window closing later changes nothing.
+    await c.advanceTo(v.challengeDeadlineAt as string);
+    await c.advance(60_000);
+    expect((await c.inbox('purchaser', { instanceId: id2 })).map((t) => t.elementId)).to.deep.equal(['decide_after_failure']);
+    await c.complete('purchaser', id2, 'decide_after_failure', { nextAction: 'terminate', decisionReason: '需求调整，本年度不再采购。' });
+    const end = await c.instance(id2);
+    expect(end.state).to.equal('completed');
+    expect(end.variables.outcome).to.equal('terminated');
+  });
 });
+

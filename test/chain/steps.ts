@@ -206,8 +206,8 @@ export function equalSheets(bidders: Bidder[], panelSize = 5): Record<string, Ex
  * From an approved project to the purchaser's 确认中标人: tender published, the bidders bid, deadline, opening,
  * qualification as prefilled, the draw, every expert scores. Returns the tender id and bid ids by supplier name.
  */
-export async function runToConfirmation(c: Chain, id: string, bidders: Bidder[]): Promise<{ tenderId: number; bids: Record<string, number> }> {
-  const v = await prepareTender(c, id);
+export async function runToConfirmation(c: Chain, id: string, bidders: Bidder[], tender: Vars = {}): Promise<{ tenderId: number; bids: Record<string, number> }> {
+  const v = await prepareTender(c, id, tender);
   const tenderId = v.tenderId as number;
   await c.advance(86_400_000);
   const bids: Record<string, number> = {};
