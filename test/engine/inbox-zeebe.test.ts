@@ -13,7 +13,8 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
 import { registerWorkers } from '../../server/workers/index.ts';
-import { FORMS_DIR, readModel } from '../processes/model-helpers.ts';
+import { approvalStageModel, FORMS_DIR, readModel } from '../processes/model-helpers.ts';
+import { applicationVariables, demoAgencyId, serverStartVariables } from '../helpers/application.ts';
 import { adapterHarness, type AdapterHarness } from './adapters.ts';
 
 const PASSWORD = 'demo1234';
@@ -26,7 +27,8 @@ describe('inbox API on the Zeebe adapter (over the test doubles)', function () {
   before(async function () {
     h = await adapterHarness('zeebe', (engine, deps) => registerWorkers(engine, deps), { formsDir: path.resolve(FORMS_DIR), searchLagMs: 20 });
     await seedDemo(h.tdb.db, { password: PASSWORD });
-    await h.engine.deploy({ xml: readModel('procurement.bpmn'), resourceName: 'procurement.bpmn', deployedBy: 'test' });
+    // The doubles cannot run the chain after approval (timers, event gateways, multi-instance): stage A of the shipped model.
+    await h.engine.deploy({ xml: await approvalStageModel(readModel('procurement.bpmn')), resourceName: 'procurement.bpmn', deployedBy: 'test' });
     const config = loadConfig({ JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnop', DEMO_PASSWORD: PASSWORD, FORMS_DIR: path.resolve(FORMS_DIR), LOG_LEVEL: 'silent' });
     app = buildApp({ config, db: h.tdb.db, engine: h.engine, clock: h.clock });
   });
@@ -43,7 +45,7 @@ describe('inbox API on the Zeebe adapter (over the test doubles)', function () {
   const list = async (user: string, scope = 'all') => (await request(app).get(`/api/tasks?scope=${scope}`).set('Authorization', await as(user))).body.items as { id: string; elementId: string }[];
 
   it('shows each step only to its role, refuses others, and moves on after each completion', async function () {
-    await h.engine.startInstance({ bpmnProcessId: 'procurement', variables: { initiator: 'purchaser', cityApprovalThresholdFen: 200_000_000 }, startedBy: 'purchaser' });
+    await h.engine.startInstance({ bpmnProcessId: 'procurement', variables: await serverStartVariables(h.tdb.db.sequelize, 'purchaser'), startedBy: 'purchaser' });
     await h.settle();
     const [fill] = await list('purchaser', 'mine');
     expect(fill).to.include({ elementId: 'fill_application' });
@@ -51,7 +53,7 @@ describe('inbox API on the Zeebe adapter (over the test doubles)', function () {
     expect((await request(app).get(`/api/tasks/${fill!.id}`).set('Authorization', await as('dept_approver'))).status).to.equal(403);
 
     const done = await request(app).post(`/api/tasks/${fill!.id}/complete`).set('Authorization', await as('purchaser')).send({
-      variables: { projectName: '涪城区卫健局救护车采购', categoryCode: 'A02030000', method: '公开招标', budgetYuan: 2_500_000, fundingSource: '一般公共预算资金', smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆，含车载医疗设备。' },
+      variables: applicationVariables(await demoAgencyId(h.tdb.db.sequelize), { projectName: '涪城区卫健局救护车采购', budgetYuan: 2_500_000, smeReserved: true, deliveryDate: '2027-05-01', description: '负压救护车两辆，含车载医疗设备。' }),
     });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
     expect(done.body).to.include({ state: 'completed', completedBy: 'purchaser' });
