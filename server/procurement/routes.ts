@@ -135,11 +135,8 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
     return toProject(row);
   }
 
-  const present = (p: ProjectRow) => {
-    const { award, contract, acceptance, archive, retentionUntil: _r, ...rest } = p;
-    void award, contract, acceptance, archive;
-    return rest;
-  };
+  /** The list row: the project without the recorded award, contract, acceptance and archive (the detail shows them). */
+  const present = ({ award: _a, contract: _c, acceptance: _ac, archive: _ar, retentionUntil: _r, ...rest }: ProjectRow) => rest;
 
   addRoute(
     api,
