@@ -157,8 +157,26 @@ describe('chain (a): one open-tender project end to end', function () {
     expect((await c.documents('agency', id)).map((d) => d.templateId)).to.include('expert-selection-record');
   });
 
-  it('each expert scores in the inbox; the ranking equals the hand computation', async () => {
-    await expertsScore(c, id, SHEETS);
+  it('experts act only on their own task and within the weights', async () => {
+    const panel = (await c.vars(id)).panel as { code: string; username: string }[];
+    const t0 = await c.task(panel[0]!.username, id, 'expert_evaluation');
+    // Another expert, the agency and a supplier cannot see or complete it.
+    for (const u of [panel[1]!.username, 'agency', 'supplier', 'purchaser']) {
+      expect((await c.get(u, `/api/tasks/${t0.id}`)).status, u).to.equal(403);
+      expect((await c.tryComplete(u, t0.id, { evaluationOpinion: '越权' })).status, u).to.equal(403);
+    }
+    // A technical score above the technical weight (50) is refused, naming the row.
+    const sheet = (await c.taskDetail(panel[0]!.username, t0.id)).variables.scoreSheet as Vars[];
+    const over = sheet.map((r) => ({ ...r, technicalScore: 51, businessScore: 10 }));
+    const res = await c.tryComplete(panel[0]!.username, t0.id, { scores: over, evaluationOpinion: '超出分值' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
+    expect(JSON.stringify(res.body.error.details)).to.contain('technicalScore');
+  });
+
+  it('each expert scores in the inbox; the ranking equals the hand computation (one expert tampers with the read-only price column, to no effect)', async () => {
+    // Expert 1 sends bid A's price as 1 fen and C's as 100,000,000: only the opened bids' prices may count.
+    await expertsScore(c, id, SHEETS, (i, scores) =>
+      i === 0 ? scores.map((r) => ({ ...r, totalPriceFen: r.supplierName === A ? 1 : r.supplierName === C ? 100_000_000 : r.totalPriceFen })) : scores);
     const v = await c.vars(id);
     const ranking = (v.ranking as Vars[]).map((r) => ({
       rank: r.rank, supplierName: r.supplierName, bidPriceFen: r.bidPriceFen, evaluatedPriceFen: r.evaluatedPriceFen,
@@ -183,6 +201,9 @@ describe('chain (a): one open-tender project end to end', function () {
   });
 
   it('the purchaser confirms the first candidate; the award and the notice of award are published', async () => {
+    // Not a bid of this tender.
+    const bad = await c.tryComplete('purchaser', (await c.task('purchaser', id, 'confirm_winner')).id, { winnerBidId: 99_999, confirmationNote: '随便选' });
+    expect(bad.status, JSON.stringify(bad.body)).to.equal(422);
     const v = await confirmWinner(c, id, bids[C]!);
     expect(v.award).to.deep.include({ bidId: bids[C], supplierName: C, amountFen: 21_000_000 });
     // Award notice 24 March, published 1 working day (T11) → 25 March; challenges within 7 working days after it

@@ -120,7 +120,13 @@ export interface ExpertScore {
  * Every drawn expert finds 专家评审 in the inbox and scores: `sheets[i]` is the i-th panel member's score per
  * supplier name. Returns the panel (as the variables name it).
  */
-export async function expertsScore(c: Chain, id: string, sheets: Record<string, ExpertScore>[]): Promise<{ expertId: number; code: string; username: string }[]> {
+export async function expertsScore(
+  c: Chain,
+  id: string,
+  sheets: Record<string, ExpertScore>[],
+  /** What expert i actually sends (e.g. a tampered copy of the read-only columns). */
+  send: (i: number, scores: Vars[]) => Vars[] = (_i, scores) => scores,
+): Promise<{ expertId: number; code: string; username: string }[]> {
   const v = await c.vars(id);
   const panel = v.panel as { expertId: number; code: string; username: string }[];
   expect(panel, 'panel drawn').to.be.an('array').with.length(sheets.length);
@@ -135,7 +141,7 @@ export async function expertsScore(c: Chain, id: string, sheets: Record<string, 
       if (!s) throw new Error(`no score for ${row.supplierName} in sheet ${i}`);
       return { ...row, technicalScore: s.technicalScore, businessScore: s.businessScore, compliant: s.compliant ?? true };
     });
-    await c.complete(member.username, id, 'expert_evaluation', { scores, evaluationOpinion: `评审专家 ${member.code} 按招标文件评分标准独立评审。` });
+    await c.complete(member.username, id, 'expert_evaluation', { scores: send(i, scores), evaluationOpinion: `评审专家 ${member.code} 按招标文件评分标准独立评审。` });
   }
   await c.expectNoIncidents(id);
   return panel;
