@@ -196,8 +196,9 @@ export function recordContractWorker(deps: WorkerDeps): Worker {
       contractPublishDeadline: publish,
       contractPublishDeadlineBasis: `合同签订之日起 2 个工作日内公告：${basisOf(publish)}`,
       contractData: contractData(v, facts),
-      // The notice's date is the latest day the law allows for it (T21); publication may be earlier.
-      contractNoticeData: contractNoticeData(v, facts, publish.dueDate < businessDate(deps.clock.now()) ? businessDate(deps.clock.now()) : publish.dueDate),
+      // Dated the day the contract is registered (never before the signing); the model may put the publication
+      // form's publishedDate over it when it files the notice (context put(contractNoticeData, "noticeDate", …)).
+      contractNoticeData: contractNoticeData(v, facts, businessDate(deps.clock.now()) < signedDate ? signedDate : businessDate(deps.clock.now())),
     };
   };
 }

@@ -151,6 +151,7 @@ describe('procurement workers: check-application, record-award, record-contract,
     // T21: 2 WD from Tue 12 May → Thu 14 May.
     expect(contractOut.contractPublishDeadlineAt).to.equal('2026-05-14T16:00:00.000Z');
     expect((contractOut.contractData as Variables).bondPercent).to.equal('10');
+    expect((contractOut.contractNoticeData as Variables).noticeDate).to.equal('2026-05-12');
     expect(renderDocument('procurement-contract', contractOut.contractData).html).to.contain('FCJT-HT-2026-015').and.contain('人民币壹拾玖万玖仟玖佰元整');
     expect(renderDocument('contract-notice', contractOut.contractNoticeData).html).to.contain('绵阳乙信息技术有限公司');
     expect((await tdb.db.withTransaction((tx) => projectOfInstance(tx, instanceId)))!.contract).to.include({ amountFen: 19_990_000 });
