@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ManualClock } from '../../server/clock.ts';
+import { receiptDigest } from '../../server/tender/sealing.ts';
 import { startChain, type Chain } from '../chain/driver.ts';
 import { approvedProject, challengeBody, confirmWinner, runToConfirmation, threeBidders } from '../chain/steps.ts';
 import { ARTIFACTS, CHROMIUM, DEMO_PASSWORD, ensureWebBuilt, startE2E, type E2E } from './harness.ts';
@@ -141,6 +142,14 @@ describe('tenders and bids (Chromium)', function () {
     expect(await page.locator('[data-testid=receipt-salt]').textContent()).to.have.length.greaterThan(8);
     expect(await page.locator('[data-testid=receipt-time]').textContent()).to.match(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await page.locator('[data-testid=bid-receipt]').textContent()).to.contain('如何核验');
+    // The page recomputes the digest from what it sent and the receipt (as the note tells the supplier to do) …
+    await page.waitForSelector('[data-testid=receipt-check][data-ok=true]');
+    // … and the saved record gives the same digest with the server's own function.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=receipt-save]')]);
+    const record = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+    expect(record.sha256).to.equal(sha);
+    expect(receiptDigest({ tenderId: record.tenderId, content: record.content, salt: record.salt, files: record.files, submittedAt: record.submittedAt })).to.equal(sha);
+    expect(record.content.totalPriceFen).to.equal(7_395_115);
     const bidId = Number(await page.locator('[data-testid=receipt-bid-id]').textContent());
     await page.waitForSelector(`[data-testid=my-bid-${bidId}] [data-testid=bid-withdraw]`);
     await e2e.screenshot(page, 'tenders-receipt');

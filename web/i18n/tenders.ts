@@ -41,6 +41,8 @@ export default {
       title: '投标回执', files: '投标文件摘要', bidId: '投标编号', sha256: 'SHA-256 摘要', submittedAt: '提交时间（北京时间）', salt: '盐值（salt）',
       verify: '如何核验：摘要 = SHA-256（规范化 JSON {v:1, tenderId, content, salt, files, submittedAt}，键按字母排序、无空格；content 为您提交的投标内容，submittedAt 为 {{submittedAt}}）。开标后可用您保存的投标内容和本回执的盐值自行重新计算，结果与上面的摘要一致即证明投标自提交后未被改动。盐值在库中加密保存，请妥善保存本回执。',
       saved: '投标已提交并加密封存',
+      checked: '本机核验：按所提交内容重新计算的摘要与回执一致 ✓', mismatch: '本机核验：重新计算的摘要与回执不一致，请联系代理机构', noCrypto: '此浏览器环境不能计算 SHA-256，请保存记录后用其他工具核验',
+      save: '保存投标内容与回执（JSON）',
     },
     myBids: {
       none: '您尚未对该项目投标', status: '状态', at: '提交时间', withdraw: '撤回', withdrawConfirm: '确定撤回该投标？撤回后可在截止前重新投标。',
@@ -98,6 +100,8 @@ export default {
       title: 'Bid receipt', files: 'Bid file digests', bidId: 'Bid no.', sha256: 'SHA-256 digest', submittedAt: 'Submitted (Beijing time)', salt: 'Salt',
       verify: 'How to verify: digest = SHA-256 of the canonical JSON {v:1, tenderId, content, salt, files, submittedAt} (keys sorted, no spaces; content is the bid you submitted, submittedAt is {{submittedAt}}). After the opening, recompute it from your saved bid and this salt: an equal digest proves the bid was not changed after submission. The salt is stored encrypted; keep this receipt.',
       saved: 'Bid submitted and sealed',
+      checked: 'Checked here: the digest recomputed from what you sent equals the receipt ✓', mismatch: 'Checked here: the recomputed digest differs from the receipt; contact the agency', noCrypto: 'This browser cannot compute SHA-256 here; save the record and check it with another tool',
+      save: 'Save the bid and receipt (JSON)',
     },
     myBids: {
       none: 'You have not bid on this tender', status: 'Status', at: 'Submitted', withdraw: 'Withdraw', withdrawConfirm: 'Withdraw this bid? You may bid again before the deadline.',

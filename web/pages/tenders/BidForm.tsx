@@ -38,7 +38,7 @@ function normalise(err: unknown): unknown {
 
 const intOrText = (s: string): number | string => (/^\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : s);
 
-export function BidForm({ tender, replacing, onSubmitted }: { tender: TenderDetail; replacing: boolean; onSubmitted: (r: Receipt) => void }) {
+export function BidForm({ tender, replacing, onSubmitted }: { tender: TenderDetail; replacing: boolean; onSubmitted: (r: Receipt, content: unknown) => void }) {
   const t = useT('tenders');
   const items = tender.items ?? [];
   const consortiumAccepted = tender.tenderNoticeData?.consortiumAccepted !== false;
@@ -91,12 +91,12 @@ export function BidForm({ tender, replacing, onSubmitted }: { tender: TenderDeta
         warrantyMonths: intOrText(warrantyMonths),
         validityDays: intOrText(validityDays),
         sme: { declared: smeDeclared, scale },
-        consortium: members.map((m) => ({ name: m.name.trim(), creditCode: m.creditCode.trim(), role: m.role.trim(), sharePercent: intOrText(m.sharePercent) })),
+        consortium: members.map((m) => ({ name: m.name.trim(), creditCode: m.creditCode.trim().toUpperCase(), role: m.role.trim(), sharePercent: intOrText(m.sharePercent) })),
         deviations: deviations.trim() ? deviations.trim() : [],
         fileIds: files.map((f) => f.fileId),
       };
       const receipt = await api<Receipt>('POST', `/api/tenders/${tender.tenderId}/bids`, { body });
-      onSubmitted(receipt);
+      onSubmitted(receipt, body);
     } catch (x) {
       setError(normalise(x));
     } finally {

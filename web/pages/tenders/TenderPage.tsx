@@ -20,10 +20,14 @@ import { DeadlineText, Money, StatusBadge } from '../projects/parts.tsx';
 import '../projects/projects.css';
 import { BidForm } from './BidForm.tsx';
 import { Countdown, useNow } from './Countdown.tsx';
+import { receiptRecord, recordDigest, saveRecord } from './receipt.ts';
 import { isOpen, type Challenge, type OwnBid, type Receipt, type TenderDetail } from './types.ts';
 
-export function ReceiptView({ receipt }: { receipt: Receipt }) {
+export function ReceiptView({ receipt, tenderId, content }: { receipt: Receipt; tenderId: number; content: unknown }) {
   const t = useT('tenders');
+  const record = receiptRecord(tenderId, content, receipt);
+  // Recomputed here from what was sent and the receipt: the same digest proves the note below right.
+  const check = useAsync(() => recordDigest(record), [receipt.sha256]);
   return (
     <section class="panel receipt" data-testid="bid-receipt">
       <h2>{t('receipt.title')}</h2>
@@ -40,6 +44,12 @@ export function ReceiptView({ receipt }: { receipt: Receipt }) {
         ) : null}
       </dl>
       <p class="small">{t('receipt.verify', { submittedAt: receipt.submittedAt })}</p>
+      <div class="toolbar">
+        <span data-testid="receipt-check" data-ok={check.data === receipt.sha256 ? 'true' : 'false'}>
+          {check.data == null ? (check.loading ? '' : t('receipt.noCrypto')) : check.data === receipt.sha256 ? t('receipt.checked') : t('receipt.mismatch')}
+        </span>
+        <button type="button" onClick={() => saveRecord(record, receipt.sha256, `bid-${receipt.bidId}-receipt.json`)} data-testid="receipt-save">{t('receipt.save')}</button>
+      </div>
     </section>
   );
 }
@@ -171,7 +181,7 @@ export function TenderPage({ params }: PageProps) {
     () => (number && !supplier ? api<{ documents: { id: number; title: string }[] }>('GET', '/api/documents', { query: { project: number, limit: 50 } }).catch(() => ({ documents: [] })) : Promise.resolve({ documents: [] })),
     [number],
   );
-  const [receipt, setReceipt] = useState<Receipt | null>(null);
+  const [receipt, setReceipt] = useState<{ receipt: Receipt; content: unknown } | null>(null);
   const [replacing, setReplacing] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const now = useNow(5000);
@@ -297,7 +307,7 @@ export function TenderPage({ params }: PageProps) {
         </section>
       ) : null}
 
-      {receipt ? <ReceiptView receipt={receipt} /> : null}
+      {receipt ? <ReceiptView receipt={receipt.receipt} tenderId={tn.tenderId} content={receipt.content} /> : null}
 
       {supplier ? (
         <section class="panel" data-testid="my-bids">
@@ -335,8 +345,8 @@ export function TenderPage({ params }: PageProps) {
           key={activeBid?.bidId ?? 'new'}
           tender={tn}
           replacing={!!activeBid}
-          onSubmitted={(r) => {
-            setReceipt(r);
+          onSubmitted={(r, content) => {
+            setReceipt({ receipt: r, content });
             setReplacing(false);
             showToast(t('receipt.saved'));
             bids.reload();
