@@ -221,6 +221,14 @@ describe('chain (a): one open-tender project end to end', function () {
     await c.advanceTo(v0.challengeDeadlineAt as string);
     // Signed on Tuesday 7 April (after 清明), 10:00 Shanghai.
     await c.advanceTo('2026-04-07T02:00:00Z');
+    const sign = await c.task('purchaser', id, 'sign_contract');
+    // The contract may not exceed the award, nor the performance bond 10 % of the contract (T25).
+    const tooMuch = await c.tryComplete('purchaser', sign.id, { ...contractForm(210_000), contractAmountYuan: 210_000.01, signedDate: '2026-04-07' });
+    expect(tooMuch.status, JSON.stringify(tooMuch.body)).to.equal(422);
+    expect(JSON.stringify(tooMuch.body.error.details)).to.contain('contractAmountYuan');
+    const bond = await c.tryComplete('purchaser', sign.id, { ...contractForm(210_000), performanceBondYuan: 21_000.01, signedDate: '2026-04-07' });
+    expect(bond.status, JSON.stringify(bond.body)).to.equal(422);
+    expect(JSON.stringify(bond.body.error.details)).to.contain('performanceBondYuan');
     await c.complete('purchaser', id, 'sign_contract', { ...contractForm(210_000), signedDate: '2026-04-07' });
     await c.expectNoIncidents(id);
     const v1 = await c.vars(id);
@@ -230,7 +238,16 @@ describe('chain (a): one open-tender project end to end', function () {
     expect(publish.dueAt).to.equal(v1.contractPublishDeadlineAt);
     const publication = { publicationMedia: '四川政府采购网', publishedDate: shanghaiLocal(c.clock.now()).slice(0, 10), publicationUrl: 'http://www.ccgp-sichuan.gov.cn/contract/FCJY-HT-2026-0001' };
     await c.complete('purchaser', id, 'publish_contract', publication);
-    // Delivered and installed; accepted on 20 May.
+    // Delivered; the first acceptance fails (two machines dead on arrival) and comes back to the purchaser.
+    await c.advanceTo('2026-05-13T02:00:00Z');
+    await c.complete('purchaser', id, 'acceptance', {
+      acceptanceResults: [{ requirement: '整机开机测试', result: 'fail', note: '2 台无法开机' }],
+      acceptanceOverall: 'fail', acceptanceDate: '2026-05-13', acceptanceTeam: '张采购、李老师（使用部门）', acceptanceIssues: '2 台整机无法开机，责令供应商更换。',
+    });
+    await c.expectNoIncidents(id);
+    await c.task('purchaser', id, 'acceptance');
+    expect((await c.instance(id)).state).to.equal('active');
+    // Replaced and accepted on 20 May.
     await c.advanceTo('2026-05-20T02:00:00Z');
     await c.complete('purchaser', id, 'acceptance', {
       acceptanceResults: [

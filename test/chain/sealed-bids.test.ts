@@ -45,6 +45,7 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
   before(async () => {
     c = await startChain();
     bidders = await threeBidders(c);
+    await c.createUser('agency_other', { roles: 'agency', organisationId: await c.createOrganisation('绵阳市公正工程项目管理有限公司', 'agency', null) });
     id = await approvedProject(c);
     const v = await prepareTender(c, id);
     tenderId = v.tenderId as number;
@@ -92,7 +93,7 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
       `/api/instances/${id}/diagram`, '/api/projects', `/api/documents?instanceId=${id}`, '/api/tasks?scope=all&pageSize=100', '/api/credit-checks',
       ...(projectId !== undefined ? [`/api/projects/${projectId}`, `/api/projects/${projectId}/diagram`] : []),
     ];
-    for (const role of [...ROLES, 'sup_rongxing']) {
+    for (const role of [...ROLES, 'sup_rongxing', 'agency_other']) {
       for (const url of routes) {
         const res = await c.get(role, url);
         expect(leaks(JSON.stringify(res.body) + (res.text ?? '')), `${role} GET ${url} → ${res.status}`).to.deep.equal([]);
@@ -149,6 +150,10 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
     expect(file.status).to.equal(200);
     expect(Buffer.compare(file.body as Buffer, PDF)).to.equal(0);
     expect((await c.get('sup_rongxing', `/api/tenders/${tenderId}/bid-files/${fileId}`)).status).to.be.within(400, 499);
+    // Staff of another agency: not this tender's agency, even after the opening.
+    const other = await c.get('agency_other', `/api/tenders/${tenderId}/bids`);
+    expect(other.status).to.equal(403);
+    expect(leaks(JSON.stringify(other.body))).to.deep.equal([]);
     // The scan is able to see the price once it is legitimately in clear (the opened bids in the process): the
     // empty result before the opening was not a blind scan.
     expect((await scanDatabase()).found.join('; ')).to.contain('price in fen');
