@@ -89,9 +89,7 @@ describe('procurement projects (Chromium)', function () {
     }
     expect(step, 'the project reaches an approval step').to.be.oneOf(APPROVAL_STEPS);
     await page.reload();
-    await page.waitForSelector(
-      `[data-testid=task-diagram] .djs-element[data-element-id=${step}].inbox-active, [data-testid=task-diagram] .djs-element[data-element-id=${step}].inbox-current`,
-    );
+    await page.waitForSelector(`[data-testid=task-diagram] .djs-element[data-element-id=${step}].inbox-current`);
     expect(await page.locator('[data-testid=task-diagram] .djs-element.inbox-done[data-element-id=fill_application]').count()).to.equal(1);
     expect(await page.locator('[data-testid=project-current-step]').textContent()).to.not.equal('—');
     // The timeline names the purchaser's submission; the item line in exact fen.

@@ -3,6 +3,7 @@
  * summary, ranking (after evaluation), award, contract, and the instance's BPMN diagram with the current step
  * highlighted (the inbox's NavigatedViewer component). Read-only for everyone; acting happens in the inbox.
  */
+import { useMemo } from 'preact/hooks';
 import { api } from '../../api.ts';
 import { currentLanguage, useT } from '../../i18n/index.ts';
 import type { PageProps } from '../../routes.ts';
@@ -55,6 +56,14 @@ export function ProjectPage({ params }: PageProps) {
   const history = useAsync(
     () => (instanceId ? api<{ items: HistoryItem[] }>('GET', `/api/instances/${encodeURIComponent(instanceId)}/history`).catch(() => ({ items: [] as HistoryItem[] })) : Promise.resolve({ items: [] as HistoryItem[] })),
     [instanceId],
+  );
+  const detail = project.data ? ('project' in project.data ? project.data.project : project.data) : undefined;
+  // The open user task (else the first active step) drawn as the current step; the object stays the same between
+  // renders so the viewer is not rebuilt.
+  const currentId = detail?.currentSteps?.find((s) => s.taskId)?.elementId ?? detail?.currentSteps?.[0]?.elementId ?? null;
+  const marked = useMemo(
+    () => (diagram.data ? { ...diagram.data, currentElementId: diagram.data.currentElementId ?? currentId } : undefined),
+    [diagram.data, currentId],
   );
   if (project.error) return <ErrorBox error={project.error} />;
   if (!project.data) return <p class="muted">{t('common:errors.loading')}</p>;
@@ -250,7 +259,7 @@ export function ProjectPage({ params }: PageProps) {
 
       <section class="panel project-diagram">
         <h2>{t('sections.diagram')}</h2>
-        {diagram.error ? <ErrorBox error={diagram.error} /> : diagram.data ? <DiagramView diagram={diagram.data} /> : <p class="muted">{t('common:errors.loading')}</p>}
+        {diagram.error ? <ErrorBox error={diagram.error} /> : marked ? <DiagramView diagram={marked} /> : <p class="muted">{t('common:errors.loading')}</p>}
       </section>
     </section>
   );
