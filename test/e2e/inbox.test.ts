@@ -7,6 +7,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { startE2E, type E2E } from './harness.ts';
+import { applicationVariables, DEMO_AGENCY_NAME } from '../helpers/application.ts';
 
 describe('approvers\' inbox (Chromium)', function () {
   this.timeout(120_000);
@@ -22,16 +23,21 @@ describe('approvers\' inbox (Chromium)', function () {
     const mine = await e2e.api('GET', '/api/tasks?scope=mine', 'purchaser');
     const fill = mine.body.items.find((x: { instanceId: string }) => x.instanceId === instanceId);
     const done = await e2e.api('POST', `/api/tasks/${fill.id}/complete`, 'purchaser', {
-      variables: {
-        projectName, categoryCode: 'A02010104', method: '公开招标', budgetYuan: 680_000, fundingSource: '一般公共预算资金',
-        deliveryDate: '2099-09-01', smeReserved: true, description: '录播教室全套设备 3 间，含安装调试、培训与三年质保。',
-      },
+      variables: applicationVariables(await demoAgency(fill.id), {
+        projectName, budgetYuan: 680_000, deliveryDate: '2099-09-01', smeReserved: true, description: '录播教室全套设备 3 间，含安装调试、培训与三年质保。',
+      }),
     });
     expect(done.status, JSON.stringify(done.body)).to.equal(200);
   });
   after(async () => {
     await e2e?.close();
   });
+
+  /** The demo agency among the options the server put into the instance (agencyOptions). */
+  async function demoAgency(taskId: string): Promise<number> {
+    const detail = await e2e.api('GET', `/api/tasks/${taskId}`, 'purchaser');
+    return (detail.body.variables.agencyOptions as { label: string; value: number }[]).find((o) => o.label === DEMO_AGENCY_NAME)!.value;
+  }
 
   async function openInbox(page: Page, user: string) {
     await e2e.login(page, user);
@@ -121,10 +127,11 @@ describe('approvers\' inbox (Chromium)', function () {
       const mine = await e2e.api('GET', '/api/tasks?scope=mine', 'purchaser');
       const fill = mine.body.items.find((x: { instanceId: string }) => x.instanceId === s.body.instanceId);
       const r = await e2e.api('POST', `/api/tasks/${fill.id}/complete`, 'purchaser', {
-        variables: {
-          projectName: `涪城区卫健局第${n}批医疗耗材采购项目`, categoryCode: 'A0232', method: '公开招标', budgetYuan: 120_000 * n,
-          fundingSource: '一般公共预算资金', deliveryDate: '2099-06-30', description: '一次性医用耗材，分批供货，含配送服务。',
-        },
+        variables: applicationVariables(await demoAgency(fill.id), {
+          projectName: `涪城区卫健局第${n}批医疗耗材采购项目`, budgetYuan: 120_000 * n, maxPriceYuan: 110_000 * n,
+          deliveryDate: '2099-06-30', description: '一次性医用耗材，分批供货，含配送服务。',
+          items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity: 10, unit: '台', unitPriceYuan: 5200 }],
+        }),
       });
       expect(r.status).to.equal(200);
       ids.push(s.body.instanceId);
