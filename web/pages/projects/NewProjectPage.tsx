@@ -126,8 +126,7 @@ export function NewProjectPage(_: PageProps) {
       })),
     };
     try {
-      const created = await api<ProjectDetail | { project: ProjectDetail }>('POST', '/api/projects', { body });
-      const p = 'project' in created ? created.project : created;
+      const p = await api<ProjectDetail>('POST', '/api/projects', { body });
       showToast(t('created', { number: p.projectNumber ?? p.id }));
       navigate(`/projects/${p.id}`);
     } catch (x) {

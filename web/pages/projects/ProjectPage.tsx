@@ -49,15 +49,15 @@ const fen = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) ? 
 export function ProjectPage({ params }: PageProps) {
   const t = useT('projects');
   const id = encodeURIComponent(params.id);
-  const project = useAsync(() => api<ProjectDetail | { project: ProjectDetail }>('GET', `/api/projects/${id}`), [id]);
+  const project = useAsync(() => api<ProjectDetail>('GET', `/api/projects/${id}`), [id]);
   const diagram = useAsync(() => api<Diagram>('GET', `/api/projects/${id}/diagram`), [id]);
-  const instanceId = project.data ? ('project' in project.data ? project.data.project : project.data).instanceId : undefined;
+  const instanceId = project.data?.instanceId;
   // The instance's history (steps, completions, comments); readers without access to it see the list of steps only.
   const history = useAsync(
     () => (instanceId ? api<{ items: HistoryItem[] }>('GET', `/api/instances/${encodeURIComponent(instanceId)}/history`).catch(() => ({ items: [] as HistoryItem[] })) : Promise.resolve({ items: [] as HistoryItem[] })),
     [instanceId],
   );
-  const detail = project.data ? ('project' in project.data ? project.data.project : project.data) : undefined;
+  const detail = project.data;
   // The open user task (else the first active step) drawn as the current step; the object stays the same between
   // renders so the viewer is not rebuilt.
   const currentId = detail?.currentSteps?.find((s) => s.taskId)?.elementId ?? detail?.currentSteps?.[0]?.elementId ?? null;
@@ -67,7 +67,7 @@ export function ProjectPage({ params }: PageProps) {
   );
   if (project.error) return <ErrorBox error={project.error} />;
   if (!project.data) return <p class="muted">{t('common:errors.loading')}</p>;
-  const p: ProjectDetail = 'project' in project.data ? project.data.project : project.data;
+  const p = project.data;
   const lang = currentLanguage();
   const timeline: TimelineEntry[] = p.timeline ?? p.history ?? timelineOf(history.data?.items ?? []);
   const tender = p.tender ?? null;

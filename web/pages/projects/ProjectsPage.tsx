@@ -51,9 +51,9 @@ export function ProjectsPage({ query }: PageProps) {
   const q = query.get('q') ?? '';
   const offset = Math.max(0, Number(query.get('offset')) || 0);
   const [text, setText] = useState(q);
-  const list = useAsync(() => api<ProjectList | ProjectRow[]>('GET', '/api/projects', { query: { q, offset, limit: LIMIT } }), [q, offset]);
-  const rows = Array.isArray(list.data) ? list.data : (list.data?.items ?? []);
-  const total = Array.isArray(list.data) ? rows.length : list.data?.total;
+  const list = useAsync(() => api<ProjectList>('GET', '/api/projects', { query: { q, offset, limit: LIMIT } }), [q, offset]);
+  const rows = list.data?.items ?? [];
+  const total = list.data?.total;
   const purchaser = hasRole('purchaser');
   const details = useRowDetails(rows);
   const full = (p: ProjectRow): ProjectRow => details.get(p.id) ?? p;

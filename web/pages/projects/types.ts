@@ -165,8 +165,6 @@ export const METHODS = ['公开招标', '邀请招标', '竞争性谈判', '竞�
 export const FUNDING_SOURCES = ['一般公共预算资金', '政府性基金预算资金', '国有资本经营预算资金', '财政专户管理资金', '单位自有资金', '其他资金'] as const;
 export const ORGANISATION_FORMS = ['集中采购', '分散采购', '部门集中采购'] as const;
 
-/** Roles that see projects (GET /api/projects); purchasers also create. */
-export const PROJECT_READERS = ['purchaser', 'agency', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin'];
 
 export function stepNames(p: ProjectRow): string {
   if (p.currentSteps?.length) {
