@@ -225,7 +225,8 @@ describe('tender bids API (sealed bids)', function () {
     expect(dump).to.contain('涪城区教育局2026年教学计算机采购项目');
     expect(dump).to.contain(bids.supplier.sha256);
     for (const secret of ['48765400', '487654', '598762', '60740540', '401112', '502223', '399998', '455555', '合同签订后37日内交货安装', 'MARKER-TECH-7731', '技术响应文件']) {
-      expect(dump.includes(secret), secret).to.equal(false);
+      const at = dump.indexOf(secret);
+      expect(at, `${secret} found: …${dump.slice(Math.max(0, at - 80), at + 80)}…`).to.equal(-1);
     }
     // Item names are public (tender notice), but never inside a bid's ciphertext.
     const rows = (await h.tdb.db.sequelize.query('SELECT ciphertext FROM bids', { type: 'SELECT' as never })) as unknown as { ciphertext: Buffer }[];
