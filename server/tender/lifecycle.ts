@@ -11,7 +11,7 @@ import { computeDeadline, type Deadline } from '../calendar/deadlines.ts';
 import { shiftDate } from '../calendar/working-days.ts';
 import { createCalendarService } from '../calendar/service.ts';
 import { loadTimeLimits, TimeLimits } from '../calendar/time-limits.ts';
-import type { Job, Variables } from '../engine/port.ts';
+import type { ChangeListener, Job, Variables } from '../engine/port.ts';
 import { AppError, notFound } from '../errors.ts';
 import { atTimeOfDay, businessDate, shanghaiText } from './dates.ts';
 import {
@@ -458,3 +458,18 @@ export async function recordChallengeReply(db: Database, clock: Clock, job: Job)
     };
   });
 }
+
+// ---- instance canceled ------------------------------------------------------------------------------------------
+
+/**
+ * A canceled process instance cancels its tender in the same transaction: bids are refused from then on, and bids
+ * never opened stay sealed (a canceled tender without an opening time does not open).
+ */
+export const tenderCancelListener: ChangeListener = async (change, tx) => {
+  if (change.kind !== 'instance.canceled' || !change.instanceId) return;
+  const { Tender } = tenderModels(sequelizeOf(tx));
+  await Tender.update(
+    { status: 'canceled', failureReason: '采购流程已撤销 (procurement process canceled)', failedAt: change.at, updatedAt: change.at },
+    { where: { instanceId: change.instanceId, status: ['open', 'opened', 'awarded'] }, transaction: tx },
+  );
+};

@@ -14,7 +14,7 @@ import { createCalendarService } from '../calendar/service.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../errors.ts';
 import { BID_FILE_LIMIT_BYTES, ownBids, submitBid, submitBidSchema, uploadBidFile, windowClosed, withdrawBid } from './bids.ts';
 import { parseDeadlineInput } from './dates.ts';
-import { createAmendment, openedBidsOf, presentAmendment, presentChallenge, tenderSummary } from './lifecycle.ts';
+import { createAmendment, openedBidsOf, presentAmendment, presentChallenge, tenderCancelListener, tenderSummary } from './lifecycle.ts';
 import { lockOf, tenderModels, type Row } from './models.ts';
 import { aad, configureSealing, unsealOpened } from './sealing.ts';
 
@@ -43,9 +43,15 @@ const receiptSchema = z.object({
   files: z.array(z.object({ fileId: z.number(), sha256: z.string() })), replaces: z.number().nullable(),
 });
 
+const listening = new WeakSet<object>();
+
 export function registerTenderRoutes(api: Api, deps: ComponentDeps): void {
   const { db, clock, engine, logger } = deps;
   configureSealing(db.sequelize, deps.config.bidSeal);
+  if (!listening.has(engine)) {
+    listening.add(engine);
+    engine.onChange(tenderCancelListener);
+  }
   const models = () => tenderModels(db.sequelize);
   const calendar = createCalendarService(db, clock);
 

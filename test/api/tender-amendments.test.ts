@@ -31,7 +31,7 @@ describe('tender amendments (T4) on real calendar dates', function () {
     request(h.app).post(`/api/tenders/${tenderId}/amendments`).set(await auth('agency')).send({ title: '澄清或修改', changes: [{ item: '技术参数第1项', original: '内存≥8GB', revised: '内存≥16GB' }], ...body });
 
   before(async () => {
-    h = await startHarness();
+    h = await startHarness({ deploy: ['api-approval.bpmn'] });
     configureSealing(h.tdb.db.sequelize, { key: MASTER_KEY, keyFile: '/nonexistent/unused.key' });
     setClock('2026-09-01T01:00:00Z'); // Tue 09:00 Shanghai: T3 → 09-21 at the earliest
     const out = await publishTender(h.tdb.db, h.clock, job('publish-tender', tenderVars({ bidDeadline: '2026-09-30T09:30' })));
@@ -112,5 +112,17 @@ describe('tender amendments (T4) on real calendar dates', function () {
     expect(notice).to.include({ affectsBidPreparation: true, originalBidDeadline: '2026-09-30T09:30:00+08:00', newBidDeadline: '2026-10-08T09:30:00+08:00', noticeDate: '2026-09-20', originalNoticeDate: '2026-09-01' });
     expect(renderDocument('clarification-notice', notice).html).to.contain('内存≥16GB');
     expect(await applyAmendmentJob(h.tdb.db, j)).to.deep.equal(out);
+  });
+
+  it('canceling the process instance cancels its tender (the engine listener, in the same transaction)', async () => {
+    setClock('2026-10-09T03:00:00Z');
+    const ref = await h.engine.startInstance({ bpmnProcessId: 'api_approval', variables: { amount: 1000 }, startedBy: 'purchaser' });
+    const out = await publishTender(h.tdb.db, h.clock, job('publish-tender', tenderVars({ bidDeadline: '2026-11-30T09:30' }), { instanceId: ref.instanceId }));
+    await h.engine.cancelInstance(ref.instanceId, 'process_admin');
+    const t = await request(h.app).get(`/api/tenders/${out.tenderId}`).set(await auth('supplier'));
+    expect(t.body.status).to.equal('canceled');
+    expect(t.body.biddingOpen).to.equal(false);
+    const late = await request(h.app).post(`/api/tenders/${out.tenderId}/bids`).set(await auth('supplier')).send(bidContent());
+    expect(late.body.error.code).to.equal('BID_WINDOW_CLOSED');
   });
 });

@@ -13,6 +13,7 @@ import { TENDER_WORKERS } from '../../server/tender/workers.ts';
 import { openedBidsOf, markTenderAwarded } from '../../server/tender/index.ts';
 import { submitBid, submitBidSchema } from '../../server/tender/bids.ts';
 import { tenderModels } from '../../server/tender/models.ts';
+import { tenderCancelListener } from '../../server/tender/lifecycle.ts';
 import { configureSealing } from '../../server/tender/sealing.ts';
 import { testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { addSupplier, authUser, bidContent, job, MASTER_KEY, tenderVars, type SupplierAccount } from '../api/tender-fixtures.ts';
@@ -206,5 +207,27 @@ describe('tender workers', function () {
     const failed = await run('record-failed-tender', job('record-failed-tender', { tenderId, bidCount: 3, minBids: 3, qualifiedCount: 3, challengeOutcome: 'upheld_cancel' }));
     expect((failed.cancellationNoticeData as { reason: string }).reason).to.equal('出现影响采购公正的违法、违规行为');
     expect(failed.failureReason).to.contain(`第 ${challengeId} 号`);
+  });
+
+  it('a canceled instance cancels its open tender: no more bids, nothing opens', async () => {
+    clock.set('2026-03-02T01:00:00Z');
+    const pub = await run('publish-tender', job('publish-tender', tenderVars(), { instanceId: 'cancel-1' }));
+    const tenderId = pub.tenderId as number;
+    await bid('supplier', tenderId, 480_001);
+    await tdb.db.withTransaction(async (tx) => tenderCancelListener({ kind: 'instance.canceled', instanceId: 'cancel-1', objectId: 'cancel-1', actor: 'purchaser', at: clock.now(), data: {} }, tx));
+    const t = await tenderModels(tdb.db.sequelize).Tender.findByPk(tenderId);
+    expect(t!.get('status')).to.equal('canceled');
+    let refused: unknown;
+    try { await bid('supplier', tenderId, 480_002); } catch (e) { refused = e; }
+    expect((refused as { code: string }).code).to.equal('BID_WINDOW_CLOSED');
+    clock.set('2026-03-26T01:00:00Z');
+    let err: unknown;
+    try { await run('open-bids', job('open-bids', { tenderId })); } catch (e) { err = e; }
+    expect(String(err)).to.contain('tender is not open');
+    await tdb.db.withTransaction(async (tx) => {
+      let sealed: unknown;
+      try { await openedBidsOf(tx, tenderId); } catch (e) { sealed = e; }
+      expect((sealed as { code: string }).code).to.equal('BIDS_SEALED');
+    });
   });
 });
