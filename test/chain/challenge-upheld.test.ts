@@ -38,7 +38,9 @@ describe('chain (e): challenge upheld → re-evaluation (and, on another project
     const filed = await c.post('sup_rongxing', `/api/tenders/${tenderId}/challenges`, challengeBody('第一中标候选人所投产品的内存配置不满足招标文件第三章第 2.1 条实质性要求（≥ 16GB），技术分不应高于我公司。'));
     expect(filed.status, JSON.stringify(filed.body)).to.equal(201);
     const answer = await c.task('agency', id, 'answer_challenge');
-    expect(answer.dueAt).to.be.a('string');
+    // Filed Tuesday 24 March: reply within 7 working days (T14) → 25, 26, 27, 30, 31 March, 1, 2 April, 24:00.
+    expect(filed.body.replyDeadline).to.deep.include({ ruleId: 'T14', dueAt: '2026-04-02T16:00:00.000Z' });
+    expect(answer.dueAt).to.equal('2026-04-02T16:00:00.000Z');
     // The window closes while the challenge is open: still no contract to sign.
     await c.advanceTo(v.challengeDeadlineAt as string);
     await c.advance(60_000);
