@@ -22,7 +22,7 @@
 import { expect } from 'chai';
 import { creditCode, startChain, type Chain, type Vars } from './driver.ts';
 import { application, demoAgencyId } from './fixtures.ts';
-import { addExperts, bidBody, shanghaiLocal, confirmWinner, contractForm, expertsScore, prepareTender, reachDeadline, reviewQualification, submitBid, tenderSettings } from './steps.ts';
+import { addExperts, bidBody, challengeBody, shanghaiLocal, confirmWinner, contractForm, expertsScore, prepareTender, reachDeadline, reviewQualification, submitBid, tenderSettings } from './steps.ts';
 
 const A = '绵阳某某信息技术有限公司';
 const B = '成都蓉星计算机系统有限公司';
@@ -201,6 +201,9 @@ describe('chain (a): one open-tender project end to end', function () {
   });
 
   it('the purchaser confirms the first candidate; the award and the notice of award are published', async () => {
+    // No challenge to the result before there is one.
+    const early = await c.post('sup_rongxing', `/api/tenders/${tenderId}/challenges`, challengeBody('评审不公。'));
+    expect(early.status, JSON.stringify(early.body)).to.equal(409);
     // Not a bid of this tender.
     const bad = await c.tryComplete('purchaser', (await c.task('purchaser', id, 'confirm_winner')).id, { winnerBidId: 99_999, confirmationNote: '随便选' });
     expect(bad.status, JSON.stringify(bad.body)).to.equal(422);
@@ -219,6 +222,9 @@ describe('chain (a): one open-tender project end to end', function () {
   it('the challenge window passes without a challenge; the purchaser signs, publishes the contract, accepts; the project is archived', async () => {
     const v0 = await c.vars(id);
     await c.advanceTo(v0.challengeDeadlineAt as string);
+    const late = await c.post('sup_rongxing', `/api/tenders/${tenderId}/challenges`, challengeBody('评审不公。'));
+    expect(late.status, JSON.stringify(late.body)).to.equal(409);
+    expect(late.body.error.code).to.equal('CHALLENGE_WINDOW_CLOSED');
     // Signed on Tuesday 7 April (after 清明), 10:00 Shanghai.
     await c.advanceTo('2026-04-07T02:00:00Z');
     const sign = await c.task('purchaser', id, 'sign_contract');
