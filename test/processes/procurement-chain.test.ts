@@ -166,7 +166,10 @@ describe('procurement chain (A–F) on the embedded engine', function () {
     v = await vars(id);
     expect((v.expertScores as V[]).map((e) => e.expertCode)).to.deep.equal(['E1', 'E2', 'E3', 'E4', 'E5']);
     expect(v.firstCandidateBidId).to.equal(101);
-    expect(v).not.to.have.any.keys('evaluationOpinion', 'panelMember', 'scores');
+    expect(v).not.to.have.any.keys('evaluationOpinion', 'panelMember');
+    // The process keeps the blank sheet the expert form is prefilled from; no expert's scores reach it.
+    expect(v.scores).to.deep.equal(v.scoreSheet);
+    expect((v.scores as V[]).every((r) => r.technicalScore === null)).to.equal(true);
     expect((v.scoreSheet as V[])[0].technicalScore, 'experts’ scores stay in their own task').to.equal(null);
 
     const [confirm] = await open(id);

@@ -4,6 +4,8 @@
  * and waypoints. Rows per stage (A–F), left to right; the message branch of an event-based gateway runs above its
  * row, returns and boundary paths below; flows to 废标 (F) run down the right margin, loops back to A/B up the left.
  *   npx tsx test/processes/tools/layout-procurement.ts [out.bpmn]
+ * Once the model has been changed in the modeller, edit it there (or port the change here first): running this
+ * script overwrites processes/procurement.bpmn.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -227,7 +229,8 @@ add({ id: 'generate_expert_selection_record', kind: 'service', name: '生成专�
   doc: '按模板 expert-selection-record（文书 10 评审专家抽取记录）生成并存档。' });
 add({ id: 'gw_merge_evaluation', kind: 'gw', row: 3, col: 3 });
 add({ id: 'prepare_evaluation', kind: 'service', name: '准备评分表', row: 3, col: 4, type: 'prepare-evaluation', retries: 3,
-  doc: '按合格投标生成评分表 scoreSheet（技术分、商务分待填；最低评标价法填是否实质性响应），并清空 expertScores（重新评审时亦然）。' });
+  outputs: [['=scoreSheet', 'scoreSheet'], ['=expertScores', 'expertScores'], ['=scoreSheet', 'scores']],
+  doc: '按合格投标生成评分表 scoreSheet（技术分、商务分待填；最低评标价法填是否实质性响应），并清空 expertScores（重新评审时亦然）。输出映射另存一份空白评分表为 scores：专家评审表单的动态列表 scores 由此预填（各专家提交的 scores 只留在自己的任务中，流程中的 scores 始终是空白表）。' });
 add({ id: 'expert_evaluation', kind: 'user', name: '专家独立评审', row: 3, col: 5, form: 'expert-evaluation', assignee: '=panelMember.username',
   mi: { coll: '=panel', el: 'panelMember', outColl: 'expertScores', outEl: '={expertCode: panelMember.code, scores: scores, opinion: evaluationOpinion}' },
   inputs: [['=scoreSheet', 'scores'], ['=null', 'evaluationOpinion']],
