@@ -133,6 +133,8 @@ export function tenderDocumentsData(a: { v: Variables; project: Record<string, u
     ],
     creditCheck: `查询渠道：“信用中国”网站、中国政府采购网；截止时点：投标截止时间；记录方式：查询结果留存归档；使用规则：${CREDIT_RULE}`,
     contractTerms: '标的、数量、质量、价格、付款方式、履约期限地点和方式、验收要求、履约保证金（不超过合同金额的10%）、违约责任、争议解决；中标通知书发出之日起30日内签订合同（政府采购法第四十六条）。',
+    // Always present (the template reads criteria.length in strict mode); empty for the lowest evaluated price.
+    criteria: [],
   };
   if (method === '综合评分法' && price !== null) {
     data.priceWeight = price;

@@ -104,6 +104,12 @@ describe('tender workers', function () {
     await expectBpmnError(run('publish-tender', job('publish-tender', tenderVars({ method: '竞争性谈判', bidDeadline: '2026-03-04T18:00' }))), 'TENDER_INVALID');
     const consult = await run('publish-tender', job('publish-tender', tenderVars({ method: '竞争性磋商', bidDeadline: '2026-03-12T09:00' })));
     expect(consult.bidDeadlineMinAt).to.equal('2026-03-11T16:00:00.000Z'); // 10 days → 03-12 (Thu)
+    // Lowest evaluated price: no weights, no scoring table; the documents still render.
+    const lowest = await run('publish-tender', job('publish-tender', tenderVars({ evaluationMethod: 'lowest_price', priceWeightPercent: null, technicalWeightPercent: null, businessWeightPercent: null })));
+    const lowDocs = lowest.tenderDocumentsData as Record<string, unknown>;
+    expect(lowDocs).to.include({ evaluationMethod: '最低评标价法' });
+    expect(lowDocs.criteria).to.deep.equal([]);
+    expect(renderDocument('tender-documents', lowDocs).html).to.contain('最低评标价法');
     const single = await run('publish-tender', job('publish-tender', tenderVars({ method: '单一来源', bidDeadline: '2026-03-09T09:00' })));
     expect(single.minBids).to.equal(1);
     expect(single.bidDeadlineBasis).to.contain('T27');
