@@ -24,7 +24,8 @@ describe('chain (f): contract deadline passes → supervisor escalation, purchas
 
   it('the purchaser stays silent past the confirmation limit: the first candidate is deemed the winner (timer)', async () => {
     id = await approvedProject(c);
-    const { bids } = await runToConfirmation(c, id, bidders);
+    // The suppliers bid, and the experts score, at the same moment (as they would, each on their own).
+    const { bids } = await runToConfirmation(c, id, bidders, {}, { parallel: true });
     const before = await c.vars(id);
     const limit = new Date(before.confirmDeadlineAt as string).getTime();
     await c.advanceTo(new Date(limit - 60_000));

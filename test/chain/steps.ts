@@ -126,10 +126,13 @@ export async function expertsScore(
   sheets: Record<string, ExpertScore>[],
   /** What expert i actually sends (e.g. a tampered copy of the read-only columns). */
   send: (i: number, scores: Vars[]) => Vars[] = (_i, scores) => scores,
+  /** All experts submit at the same moment (they score independently, in parallel). */
+  opts: { parallel?: boolean } = {},
 ): Promise<{ expertId: number; code: string; username: string }[]> {
   const v = await c.vars(id);
   const panel = v.panel as { expertId: number; code: string; username: string }[];
   expect(panel, 'panel drawn').to.be.an('array').with.length(sheets.length);
+  const prepared: { i: number; member: (typeof panel)[number]; taskId: string; variables: Vars }[] = [];
   for (const [i, member] of panel.entries()) {
     const t = await c.task(member.username, id, 'expert_evaluation');
     expect(t.assignee).to.equal(member.username);
@@ -141,8 +144,14 @@ export async function expertsScore(
       if (!s) throw new Error(`no score for ${row.supplierName} in sheet ${i}`);
       return { ...row, technicalScore: s.technicalScore, businessScore: s.businessScore, compliant: s.compliant ?? true };
     });
-    await c.complete(member.username, id, 'expert_evaluation', { scores: send(i, scores), evaluationOpinion: `评审专家 ${member.code} 按招标文件评分标准独立评审。` });
+    prepared.push({ i, member, taskId: t.id, variables: { scores: send(i, scores), evaluationOpinion: `评审专家 ${member.code} 按招标文件评分标准独立评审。` } });
   }
+  const submit = async (p: { member: (typeof panel)[number]; taskId: string; variables: Vars }) => {
+    const res = await c.tryComplete(p.member.username, p.taskId, p.variables);
+    expect(res.status, `${p.member.username} scoring: ${JSON.stringify(res.body)}`).to.equal(200);
+  };
+  if (opts.parallel) await Promise.all(prepared.map(submit));
+  else for (const p of prepared) await submit(p);
   await c.expectNoIncidents(id);
   return panel;
 }
@@ -212,15 +221,25 @@ export function equalSheets(bidders: Bidder[], panelSize = 5): Record<string, Ex
  * From an approved project to the purchaser's 确认中标人: tender published, the bidders bid, deadline, opening,
  * qualification as prefilled, the draw, every expert scores. Returns the tender id and bid ids by supplier name.
  */
-export async function runToConfirmation(c: Chain, id: string, bidders: Bidder[], tender: Vars = {}): Promise<{ tenderId: number; bids: Record<string, number> }> {
+export async function runToConfirmation(
+  c: Chain,
+  id: string,
+  bidders: Bidder[],
+  tender: Vars = {},
+  /** Suppliers bid and experts score at the same moment. */
+  opts: { parallel?: boolean } = {},
+): Promise<{ tenderId: number; bids: Record<string, number> }> {
   const v = await prepareTender(c, id, tender);
   const tenderId = v.tenderId as number;
   await c.advance(86_400_000);
   const bids: Record<string, number> = {};
-  for (const b of bidders) bids[b.name] = (await submitBid(c, b.user, tenderId, b)).bidId;
+  if (opts.parallel) {
+    const receipts = await Promise.all(bidders.map((b) => submitBid(c, b.user, tenderId, b)));
+    bidders.forEach((b, i) => (bids[b.name] = receipts[i]!.bidId));
+  } else for (const b of bidders) bids[b.name] = (await submitBid(c, b.user, tenderId, b)).bidId;
   await reachDeadline(c, id);
   await reviewQualification(c, id);
-  await expertsScore(c, id, equalSheets(bidders));
+  await expertsScore(c, id, equalSheets(bidders), undefined, opts);
   await c.task('purchaser', id, 'confirm_winner');
   return { tenderId, bids };
 }
