@@ -78,3 +78,30 @@ describe('chain (b): return and revise', function () {
     }
   });
 });
+
+describe('chain (b2): the application check sends an inconsistent application back with its problems', function () {
+  this.timeout(60_000);
+  let c: Chain;
+  before(async () => {
+    c = await startChain();
+  });
+  after(async () => {
+    await c?.close();
+  });
+
+  it('items worth more than the budget: check-application returns it to the purchaser naming the problem; fixed, it reaches the department', async () => {
+    // 40 × 6,000 = 240,000 元 > budget 220,000 元: the form alone cannot see this, the check must.
+    const id = await fileApplication(c, 'purchaser', application({ items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity: 40, unit: '台', unitPriceYuan: 6000 }] }));
+    await c.expectNoIncidents(id);
+    expect(await c.inbox('dept_approver', { instanceId: id })).to.deep.equal([]);
+    const revise = await c.task('purchaser', id, 'revise_or_withdraw');
+    const problems = (await c.taskDetail('purchaser', revise.id)).variables.applicationProblems as { path: string; reason: string }[];
+    expect(problems, 'applicationProblems').to.be.an('array').that.is.not.empty;
+    expect(problems.map((p) => p.path).join(' ')).to.match(/items|budget/);
+    const keys = await c.formKeys('purchaser', revise.id);
+    const res = await c.tryComplete('purchaser', revise.id, { ...pick(application(), keys), applicantAction: 'resubmit', revisionNote: '单价按配置标准调整为 5,200 元。' });
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    await c.task('dept_approver', id, 'dept_approval');
+    expect((await c.vars(id)).applicationProblems).to.deep.equal([]);
+  });
+});
