@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import { startChain, type Chain } from './driver.ts';
-import { approvedProject, prepareTender, reachDeadline, submitBid, threeBidders, type Bidder } from './steps.ts';
+import { approvedProject, prepareTender, reachDeadline, shanghaiLocal, submitBid, threeBidders, type Bidder } from './steps.ts';
 
 describe('chain (c): failed tender (fewer than 3 bids) and re-tender', function () {
   this.timeout(90_000);
@@ -96,4 +96,26 @@ describe('chain (c): failed tender (fewer than 3 bids) and re-tender', function 
     expect(opened.tenderId).to.equal(secondTender);
     await c.task('agency', id, 'qualification_review');
   });
+
+  it('another project fails the same way; the purchaser changes the method to 竞争性磋商: the approvals run again and the shorter T29a limit applies', async () => {
+    const id2 = await approvedProject(c);
+    const v = await prepareTender(c, id2, { bidDeadline: '2026-06-30T09:30' });
+    await c.advance(86_400_000);
+    await submitBid(c, bidders[0]!.user, v.tenderId as number, bidders[0]!);
+    await reachDeadline(c, id2);
+    await c.complete('purchaser', id2, 'decide_after_failure', { nextAction: 'change_method', newMethod: '竞争性磋商', decisionReason: '公开招标仅一家投标，改用竞争性磋商。' });
+    await c.expectNoIncidents(id2);
+    expect((await c.vars(id2)).method).to.equal('竞争性磋商');
+    // Below the open-tender threshold (200万元): no city gate; the department, finance and supervisor approve again.
+    await c.complete('dept_approver', id2, 'dept_approval', { decision: 'approve', comment: '同意变更为竞争性磋商。' });
+    await c.complete('finance_section', id2, 'finance_approval', { decision: 'approve', comment: '同意。' });
+    await c.complete('supervisor', id2, 'supervisor_approval', { decision: 'approve', comment: '同意。' });
+    // 竞争性磋商: at least 10 days from the documents (T29a) — 13 days (to a Monday) suffice, which open tender (20) would refuse.
+    const now = c.clock.now();
+    const deadline = shanghaiLocal(new Date(now.getTime() + 13 * 86_400_000)).slice(0, 10) + 'T09:30';
+    const after = await prepareTender(c, id2, { bidDeadline: deadline });
+    expect(after.bidDeadlineBasis).to.be.a('string').and.contain('T29');
+    expect(after.tenderRound).to.equal(2);
+  });
 });
+
