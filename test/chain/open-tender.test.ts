@@ -291,6 +291,11 @@ describe('chain (a): one open-tender project end to end', function () {
     expect(JSON.stringify(p.award)).to.contain(C);
     expect(JSON.stringify(p.contract)).to.contain('FCJY-HT-2026-0001');
     expect((await c.get('supplier', `/api/projects/${projectId}`)).status).to.equal(403);
+    // A purchaser of another unit neither lists nor opens it.
+    await c.createUser('purchaser_health', { roles: 'purchaser', organisationId: await c.createOrganisation('涪城区卫生健康局', 'purchaser_unit') });
+    expect((await c.get('purchaser_health', `/api/projects/${projectId}`)).status).to.equal(404);
+    expect(JSON.stringify((await c.get('purchaser_health', '/api/projects')).body)).to.not.contain(id);
+    expect((await c.get('purchaser_health', `/api/instances/${id}`)).status).to.equal(403);
     const diagram = await c.get('purchaser', `/api/projects/${projectId}/diagram`);
     expect(diagram.status).to.equal(200);
     expect(diagram.body.completedElementIds).to.include.members(['open_bids', 'score_bids', 'archive_project']);
