@@ -144,7 +144,9 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
     processesDir: path.resolve(opts.processesDir ?? process.env.CHAIN_PROCESSES_DIR ?? 'processes'),
   };
   await seedDemo(tdb.db, { password: DEMO_PASSWORD });
-  const engine = createEngine({ db: tdb.db, clock, formsDir: config.formsDir });
+  // CHAIN_HOT_INSTANCES=0: every engine operation recovers the instance from the database (as after a restart).
+  const hot = process.env.CHAIN_HOT_INSTANCES;
+  const engine = createEngine({ db: tdb.db, clock, formsDir: config.formsDir, ...(hot !== undefined ? { hotInstances: Number(hot) } : {}) });
   // As server/system.ts starts it: every worker, the deployment recorder, every model in processes/.
   registerWorkers(engine, { db: tdb.db, clock });
   attachDeploymentRecorder(engine, tdb.db);
