@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../../server/clock.ts';
 import { BpmnError, type Job, type Variables } from '../../server/engine/port.ts';
+import { contractProblems } from '../../server/procurement/workers.ts';
 
 export interface TestBid {
   bidId: number;
@@ -19,7 +20,7 @@ export interface ChainWorld {
   /** Bids each tender round receives: the next round takes the next entry (the last one repeats). */
   bidsPerRound: TestBid[][];
   /** Documents generated: templateId per call, in order. */
-  documents: Array<{ templateId: string; dataVariable: string | null; elementId: string }>;
+  documents: Array<{ templateId: string; dataVariable: string | null; elementId: string; data: Variables }>;
   /** Job types in the order they ran. */
   jobs: string[];
   panelSize: number;
@@ -109,7 +110,10 @@ export function chainWorkers(world: ChainWorld, clock: Clock): Record<string, (j
       };
     },
     'confirm-qualification': (job) => {
-      const decisions = job.variables.qualificationDecisions as Array<{ bidId: number; qualified: boolean }>;
+      const decisions = job.variables.qualificationDecisions as Array<{ bidId: number; qualified: boolean; reason?: string }>;
+      // As the real worker (server/evaluation/qualification.ts): an exclusion needs a reason.
+      const problems = decisions.flatMap((d, i) => (d.qualified === false && !String(d.reason ?? '').trim() ? [{ path: `qualificationDecisions[${i}].reason`, reason: '认定资格审查不合格须写明理由 (an exclusion needs a reason)' }] : []));
+      if (problems.length) throw new BpmnError('QUALIFICATION_INVALID', 'qualification decisions invalid', { qualificationProblems: problems });
       const excluded = new Set((job.variables.excludedBids as Array<{ bidId: number }>).map((b) => b.bidId));
       const ok = new Set(decisions.filter((d) => d.qualified && !excluded.has(d.bidId)).map((d) => d.bidId));
       const qualifiedBids = (job.variables.openedBids as Array<{ bidId: number }>).filter((b) => ok.has(b.bidId));
@@ -148,11 +152,17 @@ export function chainWorkers(world: ChainWorld, clock: Clock): Record<string, (j
       const reason = v.challengeOutcome === 'upheld_cancel' ? '质疑成立，废标' : Number(v.bidCount) < Number(v.minBids) ? '投标人不足三家' : '合格投标人不足三家';
       return { failureReason: reason, cancellationNoticeData: { reason } };
     },
-    'record-contract': (job) => ({
+    'record-contract': (job) => {
+      // The real bounds check (amount ≤ award, bond ≤ 10 %, date, number) → CONTRACT_INVALID as the real worker.
+      const award = job.variables.award as { amountFen?: number } | undefined;
+      const { problems } = contractProblems(job.variables, award?.amountFen ?? null);
+      if (problems.length) throw new BpmnError('CONTRACT_INVALID', 'the contract is out of bounds', { contractProblems: problems });
+      return {
       contract: { number: job.variables.contractNumber, amountFen: Math.round(Number(job.variables.contractAmountYuan) * 100) },
-      contractData: { number: job.variables.contractNumber }, contractNoticeData: { number: job.variables.contractNumber },
+      contractData: { number: job.variables.contractNumber }, contractNoticeData: { number: job.variables.contractNumber, noticeDate: '2026-01-01' },
       contractPublishDeadlineAt: iso(now() + 2 * DAY),
-    }),
+      };
+    },
     'record-acceptance': (job) => ({ acceptanceReportData: { overall: job.variables.acceptanceOverall } }),
     'archive-project': () => ({ archivedAt: iso(now()) }),
     'generate-document': (job) => {
@@ -160,7 +170,7 @@ export function chainWorkers(world: ChainWorld, clock: Clock): Record<string, (j
       if (dataVariable && (job.variables[dataVariable] === undefined || job.variables[dataVariable] === null)) {
         throw new Error(`${job.elementId}: variable ${dataVariable} missing`);
       }
-      world.documents.push({ templateId: job.headers.templateId, dataVariable, elementId: job.elementId });
+      world.documents.push({ templateId: job.headers.templateId, dataVariable, elementId: job.elementId, data: structuredClone((dataVariable ? job.variables[dataVariable] : job.variables) as Variables) });
       return { [`${camel(job.headers.templateId)}Document`]: { id: world.documents.length, version: 1, sha256: 'test' } };
     },
   };

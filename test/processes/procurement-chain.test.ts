@@ -428,4 +428,101 @@ describe('procurement chain (A–F) on the embedded engine', function () {
     expect(s.state).to.equal('completed');
     expect(world.jobs.filter((j) => j === 'record-acceptance')).to.have.length(1);
   });
+
+  it('QUALIFICATION_INVALID (an exclusion without a reason) returns to qualification_review with qualificationProblems, not an incident', async function () {
+    const id = await start();
+    await approvals(id);
+    await publish(id);
+    await deadline(id);
+    const v = await vars(id);
+    const decisions = (v.qualificationDecisions as V[]).map((d) => (d.bidId === 104 ? { ...d, qualified: false, reason: '' } : d));
+    await complete(id, 'qualification_review', { qualificationDecisions: decisions }, 'agent1');
+    expect(await openIds(id)).to.deep.equal(['qualification_review']);
+    expect((await vars(id)).qualificationProblems).to.deep.equal([{ path: 'qualificationDecisions[3].reason', reason: '认定资格审查不合格须写明理由 (an exclusion needs a reason)' }]);
+    expect((await state(id)).incidents).to.deep.equal([]);
+    const again = (await open(id))[0];
+    expect(again.formId).to.equal('qualification-review');
+    expect(again.users()).to.deep.equal(['agent1', 'agent2']);
+    // With the reason the review goes on; the problems are cleared (a later round's review must not show them).
+    await complete(id, 'qualification_review', { qualificationDecisions: decisions.map((d) => (d.bidId === 104 ? { ...d, reason: '未提供有效的营业执照' } : d)) }, 'agent1');
+    const after = await vars(id);
+    expect(after).to.include({ qualifiedCount: 3 });
+    expect(after.qualificationProblems).to.deep.equal([]);
+    expect((after.qualifiedBids as V[]).map((b) => b.bidId)).to.deep.equal([101, 102, 103]);
+    expect(await openIds(id)).to.deep.equal(['expert_evaluation', 'expert_evaluation', 'expert_evaluation', 'expert_evaluation', 'expert_evaluation']);
+  });
+
+  describe('CONTRACT_INVALID and the contract deadline', function () {
+    const tooMuch = { ...contractForm, contractAmountYuan: 3_100_000, performanceBondYuan: 400_000 };
+    const escalations = async (id: string) => (await Task.findAll({ where: { instanceId: id, elementId: 'escalate_contract' } })).length;
+
+    it('a contract above the award or with a bond above 10 % goes back to sign_contract with contractProblems', async function () {
+      const id = await start();
+      await toContract(id);
+      await complete(id, 'sign_contract', tooMuch, 'purchaser');
+      expect(await openIds(id)).to.deep.equal(['sign_contract']);
+      const v = await vars(id);
+      expect((v.contractProblems as V[]).map((p) => p.path)).to.deep.equal(['contractAmountYuan', 'performanceBondYuan']);
+      expect((await state(id)).incidents).to.deep.equal([]);
+      expect((await open(id))[0]).to.include({ assignee: 'purchaser', formId: 'contract-signing' });
+      // Returned before the deadline: no escalation; the re-armed timer escalates once when the deadline passes.
+      expect(await escalations(id)).to.equal(0);
+      clock.set(String(v.contractDeadlineAt));
+      await engine.runDue();
+      expect(await openIds(id)).to.deep.equal(['escalate_contract', 'sign_contract']);
+      expect((await vars(id)).contractEscalated).to.equal(true);
+      await finish(id);
+      const s = await state(id);
+      expect(s.variables.outcome).to.equal('archived');
+      expect(await openIds(id)).to.deep.equal(['escalate_contract']); // the supervisor's task stays until done
+      expect(world.jobs.filter((j) => j === 'record-contract')).to.have.length(2);
+    });
+
+    it('a return after the deadline passed does not escalate a second time (the re-armed timer fires at once, the guard ends it)', async function () {
+      const id = await start();
+      await toContract(id);
+      clock.set(String((await vars(id)).contractDeadlineAt));
+      await engine.runDue();
+      expect(await openIds(id)).to.deep.equal(['escalate_contract', 'sign_contract']);
+      // Twice returned, once with the escalation still open and once after it was handled.
+      await complete(id, 'sign_contract', tooMuch, 'purchaser');
+      clock.advance(60_000);
+      await engine.runDue();
+      expect(await openIds(id)).to.deep.equal(['escalate_contract', 'sign_contract']);
+      await complete(id, 'escalate_contract', { escalationMeasures: '约谈采购人，限期5日内签订' }, 'sup');
+      await complete(id, 'sign_contract', { ...contractForm, performanceBondYuan: 300_001 }, 'purchaser');
+      clock.advance(60_000);
+      await engine.runDue();
+      expect(await openIds(id)).to.deep.equal(['sign_contract']);
+      expect(await escalations(id)).to.equal(1);
+      const s = await state(id);
+      expect(s.incidents).to.deep.equal([]);
+      expect(s.history.filter((h) => h.elementId === 'end_already_escalated').length).to.be.greaterThan(0);
+      await finish(id);
+      expect((await state(id)).variables.outcome).to.equal('archived');
+      expect(await escalations(id)).to.equal(1);
+    });
+  });
+
+  it('the contract notice is dated by the publication form (publishedDate over the recorded date, for this task only)', async function () {
+    const id = await start();
+    await toContract(id);
+    await finish(id);
+    const notice = world.documents.find((d) => d.templateId === 'contract-notice')!;
+    expect(notice.data).to.deep.equal({ number: 'FCHT-2026-001', noticeDate: '2026-05-21' });
+    expect((await vars(id)).contractNoticeData).to.deep.equal({ number: 'FCHT-2026-001', noticeDate: '2026-01-01' });
+  });
+
+  it('the approval form names each approver from the server-owned completedBy/completedByName (no claim needed)', async function () {
+    const id = await start();
+    const by = (username: string, name: string) => ({ ...approve, completedBy: username, completedByName: name });
+    await complete(id, 'dept_approval', by('dept', '主管部门 张三'), 'dept');
+    await complete(id, 'finance_approval', by('fin', '采购股 李四'), 'fin');
+    await complete(id, 'supervisor_approval', by('sup', '监督股 王五'), 'sup');
+    expect(await vars(id)).to.include({ deptApprover: 'dept', financeApprover: 'fin', supervisorApprover: 'sup', supervisorApproverName: '监督股 王五' });
+    const form = world.documents.find((d) => d.templateId === 'approval-form')!;
+    expect((form.data.approvals as V[]).map((a) => [a.elementId, a.person])).to.deep.equal([
+      ['dept_approval', '主管部门 张三'], ['finance_approval', '采购股 李四'], ['supervisor_approval', '监督股 王五'],
+    ]);
+  });
 });

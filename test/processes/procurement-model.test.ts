@@ -42,7 +42,7 @@ describe('processes/procurement.bpmn: structure', function () {
     expect(m.warnings).to.deep.equal([]);
     expect(m.process.id).to.equal('procurement');
     expect(m.process.isExecutable).to.equal(true);
-    expect(m.process.name).to.equal('政府采购项目申报审批');
+    expect(m.process.name).to.equal('政府采购项目全流程');
   });
 
   it('loads in plain bpmn-engine with zeebe-bpmn-moddle', async function () {
@@ -270,7 +270,15 @@ describe('processes/procurement.bpmn: structure', function () {
     expect(contract.date).to.equal('=contractDeadlineAt');
     expect((contract.el.attachedToRef as El).id).to.equal('sign_contract');
     expect(contract.el.cancelActivity, 'non-interrupting').to.equal(false);
-    expect(contract.el.outgoing![0].targetRef!.id).to.equal('escalate_contract');
+    // A return of the contract (CONTRACT_INVALID) re-enters sign_contract and re-arms the timer: the escalation
+    // is guarded by contractEscalated, set before the one escalation task is created.
+    const guard = contract.el.outgoing![0].targetRef!;
+    expect(guard.id).to.equal('gw_contract_escalated');
+    const exits = Object.fromEntries(guard.outgoing!.map((f) => [f.targetRef!.id, (f.conditionExpression as { body?: string } | undefined)?.body ?? 'default']));
+    expect(exits).to.deep.equal({ end_already_escalated: '=contractEscalated = true', mark_contract_escalated: 'default' });
+    const mark = m.elements.find((e) => e.id === 'mark_contract_escalated')!;
+    expect(m.info(mark).outputs).to.deep.equal([{ source: '=true', target: 'contractEscalated' }]);
+    expect(mark.outgoing![0].targetRef!.id).to.equal('escalate_contract');
   });
 
   it('event-based gateways wait for a timer or a message correlated by tenderKey', function () {
@@ -299,14 +307,19 @@ describe('processes/procurement.bpmn: structure', function () {
     expect(m.info(t).inputs).to.deep.include({ source: '=scoreSheet', target: 'scores' });
   });
 
-  it('error boundaries route APPLICATION_INVALID and TENDER_INVALID back for correction', function () {
+  it('error boundaries route APPLICATION_INVALID, TENDER_INVALID, QUALIFICATION_INVALID and CONTRACT_INVALID back for correction', function () {
     const caught = m.elements.filter((e) => e.$type === 'bpmn:BoundaryEvent' && (e.eventDefinitions as Array<{ $type: string }>)[0].$type === 'bpmn:ErrorEventDefinition');
     const map = Object.fromEntries(caught.map((e) => [(e.attachedToRef as El).id, [(e.eventDefinitions as Array<{ errorRef: { errorCode: string } }>)[0].errorRef.errorCode, e.outgoing![0].targetRef!.id]]));
     expect(map).to.deep.equal({
       check_application: ['APPLICATION_INVALID', 'gw_merge_return'],
       check_tender_settings: ['TENDER_INVALID', 'gw_merge_tender'],
       publish_tender: ['TENDER_INVALID', 'gw_merge_tender'],
+      confirm_qualification: ['QUALIFICATION_INVALID', 'gw_merge_qualification'],
+      record_contract: ['CONTRACT_INVALID', 'gw_merge_contract'],
     });
+    const next = (id: string) => m.elements.find((e) => e.id === id)!.outgoing!.map((f) => f.targetRef!.id);
+    expect(next('gw_merge_qualification')).to.deep.equal(['qualification_review']);
+    expect(next('gw_merge_contract')).to.deep.equal(['sign_contract']);
   });
 
   it('files every chain document through generate-document with its template and data variable', function () {

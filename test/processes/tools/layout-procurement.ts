@@ -55,7 +55,7 @@ const COL = 150;
 const X = (col: number) => 180 + col * COL;
 const ROW = 520;
 const Y = (row: number) => 230 + row * ROW;
-const LANE = (lane: number) => (lane === 0 ? 0 : lane < 0 ? -120 : 130);
+const LANE = (lane: number) => (lane === 0 ? 0 : lane < 0 ? -120 : lane === 1 ? 130 : 240);
 const RM = (k: number) => X(21) + k * 30; // right margin tracks
 const LM = (k: number) => 60 + k * 30; // left margin tracks
 
@@ -85,34 +85,34 @@ add({ id: 'check_application_invalid', kind: 'bError', name: '申请不合规', 
 add({ id: 'gw_need_city', kind: 'gw', name: '是否需市财政审批？', row: 0, col: 6, defaultFlow: 'flow_need_city_no',
   doc: '采购方式不是公开招标、且预算达到公开招标数额标准（cityApprovalThresholdFen，启动时由配置写入）时，须先报设区的市财政部门批准；已获市财政同意且方式未变、预算未增加的重新提交不再重复报批。数额标准或预算金额缺失时，非公开招标方式一律报市财政审批（宁严勿宽）。' });
 add({ id: 'city_finance_approval', kind: 'user', name: '市财政审批', row: 0, col: 7, form: 'approval-city-finance', groups: 'city_finance',
-  outputs: [['=decision', 'cityDecision'], ['=comment', 'cityComment'], ['=method', 'cityReviewedMethod'], ['=budgetFen', 'cityReviewedBudgetFen']],
+  outputs: [['=decision', 'cityDecision'], ['=comment', 'cityComment'], ['=method', 'cityReviewedMethod'], ['=budgetFen', 'cityReviewedBudgetFen'], ['=completedBy', 'cityApprover'], ['=completedByName', 'cityApproverName']],
   headers: [['legalBasis', '政府采购法第27条；政府采购法实施条例第23条；财政部令第74号第4—5条'], ['approvingBody', '绵阳市财政局'], ['approvalStage', 'city']],
-  doc: '变更采购方式的外部审批（阻断性关口）：绵阳市财政局。职责分离：发起人不得办理；同一实例中办理过其他审批环节的人不得办理本环节。' });
+  doc: '变更采购方式的外部审批（阻断性关口）：绵阳市财政局。职责分离：发起人不得办理；同一实例中办理过其他审批环节的人不得办理本环节。办理人记入 cityApprover、cityApproverName（输出映射 completedBy、completedByName）。' });
 add({ id: 'gw_city_result', kind: 'gw', name: '市财政审批结果', row: 0, col: 8 });
 add({ id: 'gw_merge_before_dept', kind: 'gw', row: 0, col: 9 });
 add({ id: 'dept_approval', kind: 'user', name: '主管部门审批', row: 0, col: 10, form: 'approval-dept', groups: 'dept_approver',
-  outputs: [['=decision', 'deptDecision'], ['=comment', 'deptComment']],
+  outputs: [['=decision', 'deptDecision'], ['=comment', 'deptComment'], ['=completedBy', 'deptApprover'], ['=completedByName', 'deptApproverName']],
   headers: [['legalBasis', '财政部令第74号第4条；财库〔2020〕46号第6条'], ['approvalStage', 'dept']],
-  doc: '行政主管部门（主管预算单位）审批：需求是否真实、配置标准、中小企业预留。职责分离同上。' });
+  doc: '行政主管部门（主管预算单位）审批：需求是否真实、配置标准、中小企业预留。职责分离同上。办理人记入 deptApprover、deptApproverName。' });
 add({ id: 'gw_dept_result', kind: 'gw', name: '主管部门审批结果', row: 0, col: 11 });
 add({ id: 'finance_approval', kind: 'user', name: '财政采购股审核', row: 0, col: 12, form: 'approval-finance', groups: 'finance_section',
-  outputs: [['=decision', 'financeDecision'], ['=comment', 'financeComment']],
+  outputs: [['=decision', 'financeDecision'], ['=comment', 'financeComment'], ['=completedBy', 'financeApprover'], ['=completedByName', 'financeApproverName']],
   headers: [['legalBasis', '政府采购法第6条'], ['approvalStage', 'finance']],
-  doc: '财政相关业务股室审核：预算指标或资金是否落实、金额。职责分离同上。' });
+  doc: '财政相关业务股室审核：预算指标或资金是否落实、金额。职责分离同上。办理人记入 financeApprover、financeApproverName。' });
 add({ id: 'gw_finance_result', kind: 'gw', name: '财政采购股审核结果', row: 0, col: 13 });
 add({ id: 'supervisor_approval', kind: 'user', name: '监督审批', row: 0, col: 14, form: 'approval-supervisor', groups: 'supervisor',
-  outputs: [['=decision', 'supervisorDecision'], ['=comment', 'supervisorComment']],
+  outputs: [['=decision', 'supervisorDecision'], ['=comment', 'supervisorComment'], ['=completedBy', 'supervisorApprover'], ['=completedByName', 'supervisorApproverName']],
   headers: [['legalBasis', '政府采购法第13条；政府采购法实施条例第29条'], ['approvalStage', 'supervisor']],
-  doc: '监管部门审批：确认采购方式与组织形式、程序合规，转入交易中心。职责分离同上。' });
+  doc: '监管部门审批：确认采购方式与组织形式、程序合规，转入交易中心。职责分离同上。办理人记入 supervisorApprover、supervisorApproverName。' });
 add({ id: 'gw_supervisor_result', kind: 'gw', name: '监督审批结果', row: 0, col: 15 });
 add({ id: 'generate_approval_form', kind: 'service', name: '生成政府采购项目审批表', row: 0, col: 16, type: 'generate-document', retries: 3,
   inputs: [
     ['={projectNumber: projectNumber, projectName: projectName, method: method, categoryCode: categoryCode, budgetFen: budgetFen, maxPriceFen: maxPriceFen}', 'project'],
-    ['=concatenate(if cityDecision = null then [] else [{level: "市财政审批（采购方式）", body: "绵阳市财政局", elementId: "city_finance_approval", decision: if cityDecision = "approve" then "同意" else "退回修改", opinion: cityComment}], [{level: "主管部门审批", body: "主管部门（主管预算单位）", elementId: "dept_approval", decision: if deptDecision = "approve" then "同意" else "退回修改", opinion: deptComment}, {level: "财政采购股审核", body: "涪城区财政局政府采购股", elementId: "finance_approval", decision: if financeDecision = "approve" then "同意" else "退回修改", opinion: financeComment}, {level: "监督审批", body: "涪城区财政局监督检查股", elementId: "supervisor_approval", decision: if supervisorDecision = "approve" then "同意" else "退回修改", opinion: supervisorComment}])', 'approvals'],
+    ['=concatenate(if cityDecision = null then [] else [{level: "市财政审批（采购方式）", body: "绵阳市财政局", elementId: "city_finance_approval", person: cityApproverName, decision: if cityDecision = "approve" then "同意" else "退回修改", opinion: cityComment}], [{level: "主管部门审批", body: "主管部门（主管预算单位）", elementId: "dept_approval", person: deptApproverName, decision: if deptDecision = "approve" then "同意" else "退回修改", opinion: deptComment}, {level: "财政采购股审核", body: "涪城区财政局政府采购股", elementId: "finance_approval", person: financeApproverName, decision: if financeDecision = "approve" then "同意" else "退回修改", opinion: financeComment}, {level: "监督审批", body: "涪城区财政局监督检查股", elementId: "supervisor_approval", person: supervisorApproverName, decision: if supervisorDecision = "approve" then "同意" else "退回修改", opinion: supervisorComment}])', 'approvals'],
     ['=budgetFen', 'approvedBudgetFen'], ['=method', 'approvedMethod'], ['=smeReserved = true', 'smeReserved'], ['=["政府采购项目申报书"]', 'attachments'], ['="审批通过"', 'finalDecision'],
   ],
   headers: [['templateId', 'approval-form']],
-  doc: '监督审批通过后，按模板 approval-form（文书 03 政府采购项目审批表）生成审批表并存档，关联本实例及项目编号；重复投递同一作业不产生新版本，重新提交后再次通过则生成同一文书的新版本。审批人和日期由系统从任务记录补全。输出变量 approvalFormDocument（id、version、sha256）。随后转入招标阶段。' });
+  doc: '监督审批通过后，按模板 approval-form（文书 03 政府采购项目审批表）生成审批表并存档，关联本实例及项目编号；重复投递同一作业不产生新版本，重新提交后再次通过则生成同一文书的新版本。审批人取各审批任务输出的 cityApproverName/deptApproverName/financeApproverName/supervisorApproverName（由收件箱在办理时写入的服务端变量 completedBy、completedByName 映射而来，客户端不能提交）；缺少时及审批日期由系统从任务记录补全。输出变量 approvalFormDocument（id、version、sha256）。随后转入招标阶段。' });
 add({ id: 'gw_merge_return', kind: 'gw', row: 0, col: 8, lane: 1 });
 add({ id: 'revise_or_withdraw', kind: 'user', name: '修改或撤回申请', row: 0, col: 9, lane: 1, form: 'procurement-revise', assignee: '=initiator', headers: [['legalBasis', LB_APPLY]],
   doc: '被退回或校验未通过后，发起人按退回意见和 applicationProblems 修改申请（全部申请字段可改）并重新提交，或撤回申请。' });
@@ -203,12 +203,16 @@ add({ id: 'qualify_bidders', kind: 'service', name: '资格审查与信用查询
   doc: '对每个投标人及联合体各成员查询信用记录（失信被执行人、重大税收违法、政府采购严重违法失信名单），报价超过最高限价或预算的投标无效；输出建议的资格审查结论 qualificationDecisions、被排除的投标 excludedBids（附查询记录）及信用查询记录数据。' });
 add({ id: 'generate_credit_check_record', kind: 'service', name: '生成信用查询记录', row: 2, col: 5, type: 'generate-document', retries: 3, headers: [['templateId', 'credit-check-record'], ['dataVariable', 'creditCheckRecordData']],
   doc: '按模板 credit-check-record（文书 11 信用记录查询结果）生成并存档。' });
-add({ id: 'qualification_review', kind: 'user', name: '资格审查确认', row: 2, col: 6, form: 'qualification-review', users: AGENCY,
+add({ id: 'gw_merge_qualification', kind: 'gw', row: 2, col: 6 });
+add({ id: 'qualification_review', kind: 'user', name: '资格审查确认', row: 2, col: 7, form: 'qualification-review', users: AGENCY,
   headers: [['legalBasis', '政府采购法第22条；政府采购法实施条例第19条；财政部令第87号第44条；财库〔2016〕125号']],
-  doc: '采购代理机构逐一确认投标人资格（qualificationDecisions：是否合格及理由）。因信用记录被排除的投标只读显示，不得恢复。' });
-add({ id: 'confirm_qualification', kind: 'service', name: '确认资格审查结果', row: 2, col: 7, type: 'confirm-qualification', retries: 3,
-  doc: '核对资格审查结论（信用排除不可推翻），输出合格投标 qualifiedBids、合格数 qualifiedCount 与最终的 excludedBids。' });
-add({ id: 'gw_enough_qualified', kind: 'gw', name: '合格投标人是否足够？', row: 2, col: 8,
+  doc: '采购代理机构逐一确认投标人资格（qualificationDecisions：是否合格及理由）。因信用记录被排除的投标只读显示，不得恢复。“确认资格审查结果”退回（QUALIFICATION_INVALID）时表单只读显示 qualificationProblems。' });
+add({ id: 'confirm_qualification', kind: 'service', name: '确认资格审查结果', row: 2, col: 8, type: 'confirm-qualification', retries: 3,
+  outputs: [['=qualifiedBids', 'qualifiedBids'], ['=qualifiedCount', 'qualifiedCount'], ['=excludedBids', 'excludedBids'], ['=[]', 'qualificationProblems']],
+  doc: '核对资格审查结论（信用排除不可推翻；认定不合格须写明理由），输出合格投标 qualifiedBids、合格数 qualifiedCount 与最终的 excludedBids，并清空 qualificationProblems（下一轮招标的资格审查不再显示本轮的问题）。结论有误时抛出 QUALIFICATION_INVALID（qualificationProblems：[{path, reason}]），退回代理机构重新审查。' });
+add({ id: 'confirm_qualification_invalid', kind: 'bError', name: '审查结论有误', row: 2, col: 8, attachedTo: 'confirm_qualification', error: 'error_qualification_invalid',
+  doc: '资格审查结论有误（QUALIFICATION_INVALID，如认定不合格未写理由）：退回“资格审查确认”，表单显示 qualificationProblems。' });
+add({ id: 'gw_enough_qualified', kind: 'gw', name: '合格投标人是否足够？', row: 2, col: 9,
   doc: '资格审查合格的投标人少于 minBids 的，予以废标。' });
 
 flow({ id: 'flow_opened', from: 'open_bids', to: 'generate_bid_opening_record' });
@@ -216,9 +220,11 @@ flow({ id: 'flow_opening_recorded', from: 'generate_bid_opening_record', to: 'gw
 flow({ id: 'flow_enough_bids', from: 'gw_enough_bids', to: 'qualify_bidders', name: '足够', cond: '=bidCount >= minBids' });
 flow({ id: 'flow_too_few_bids', from: 'gw_enough_bids', to: 'gw_merge_failed', name: '不足，废标', cond: '=bidCount < minBids', exit: 'top', via: [['y', Y(2) - 80], ['x', RM(2)], ['y', Y(5) + 260]], enter: 'bottom' });
 flow({ id: 'flow_qualified_checked', from: 'qualify_bidders', to: 'generate_credit_check_record' });
-flow({ id: 'flow_credit_recorded', from: 'generate_credit_check_record', to: 'qualification_review' });
+flow({ id: 'flow_credit_recorded', from: 'generate_credit_check_record', to: 'gw_merge_qualification' });
+flow({ id: 'flow_to_qualification_review', from: 'gw_merge_qualification', to: 'qualification_review' });
 flow({ id: 'flow_reviewed', from: 'qualification_review', to: 'confirm_qualification' });
 flow({ id: 'flow_qualification_confirmed', from: 'confirm_qualification', to: 'gw_enough_qualified' });
+flow({ id: 'flow_qualification_invalid', from: 'confirm_qualification_invalid', to: 'gw_merge_qualification', name: '重新审查', exit: 'bottom', via: [['y', Y(2) + 75]], enter: 'bottom' });
 flow({ id: 'flow_enough_qualified', from: 'gw_enough_qualified', to: 'draw_experts', name: '足够', cond: '=qualifiedCount >= minBids', exit: 'bottom', via: [['y', Y(2) + 250]], enter: 'top' });
 flow({ id: 'flow_too_few_qualified', from: 'gw_enough_qualified', to: 'gw_merge_failed', name: '不足，废标', cond: '=qualifiedCount < minBids', exit: 'right', via: [['x', RM(1)], ['y', Y(5) + 230]], enter: 'bottom' });
 
@@ -298,27 +304,36 @@ flow({ id: 'flow_reply_done', from: 'generate_challenge_reply', to: 'gw_challeng
 flow({ id: 'flow_challenge_rejected', from: 'gw_challenge_outcome', to: 'gw_merge_challenge_window', name: '驳回', cond: '=challengeOutcome = "rejected"', exit: 'top', via: [['y', Y(3) - 200]], enter: 'top' });
 flow({ id: 'flow_challenge_reevaluate', from: 'gw_challenge_outcome', to: 'gw_merge_evaluation', name: '成立，重新评审', cond: '=challengeOutcome = "upheld_reevaluate"', exit: 'top', via: [['y', Y(3) - 230]], enter: 'top' });
 flow({ id: 'flow_challenge_cancel', from: 'gw_challenge_outcome', to: 'gw_merge_failed', name: '成立，废标', cond: '=challengeOutcome = "upheld_cancel"', exit: 'right', via: [['x', RM(0)], ['y', Y(5) + 200]], enter: 'bottom' });
-flow({ id: 'flow_to_contract', from: 'challenge_window_closed', to: 'sign_contract', exit: 'right', via: [['x', X(16) + 60], ['y', Y(3) + 250]], enter: 'top' });
+flow({ id: 'flow_to_contract', from: 'challenge_window_closed', to: 'gw_merge_contract', exit: 'right', via: [['x', X(16) + 60], ['y', Y(3) + 250]], enter: 'top' });
 
 // ---------------------------------------------------------------- E 合同、验收、归档
+add({ id: 'gw_merge_contract', kind: 'gw', row: 4, col: 0 });
 add({ id: 'sign_contract', kind: 'user', name: '签订采购合同', row: 4, col: 1, form: 'contract-signing', assignee: '=initiator',
   headers: [['legalBasis', '政府采购法第46条；政府采购法实施条例第49条；财政部令第87号第71条、第73条']],
-  doc: '采购人自中标通知书发出之日起30日内按招标文件和中标人投标文件订立书面合同：合同编号、签订日期、合同金额、付款方式、履约期限、验收要求、履约保证金（不超过合同金额的10%）。' });
+  doc: '采购人自中标通知书发出之日起30日内按招标文件和中标人投标文件订立书面合同：合同编号、签订日期、合同金额、付款方式、履约期限、验收要求、履约保证金（不超过合同金额的10%）。“登记合同”退回（CONTRACT_INVALID）时表单显示 contractProblems，重新填写后再次登记。' });
 add({ id: 'contract_deadline_passed', kind: 'bTimer', name: '签约期限届满', row: 4, col: 1, attachedTo: 'sign_contract', interrupting: false, timeDate: '=contractDeadlineAt',
-  doc: '非中断：签约期限（contractDeadlineAt）届满仍未签订时，报监管部门督办，签约任务保持开放。' });
-add({ id: 'escalate_contract', kind: 'user', name: '合同逾期督办', row: 4, col: 2, lane: 1, form: 'contract-escalation', groups: 'supervisor',
+  doc: '非中断：签约期限（contractDeadlineAt）届满仍未签订时，报监管部门督办，签约任务保持开放。合同被退回重签时签约任务重新开始，定时器随之重新计时；期限已过则立即触发，由“是否已督办”避免重复督办。' });
+add({ id: 'gw_contract_escalated', kind: 'gw', name: '是否已督办？', row: 4, col: 2, lane: 1, defaultFlow: 'flow_escalate_now',
+  doc: '同一项目的签约逾期只督办一次：contractEscalated 为 true（已建立督办任务）时不再建立；合同被退回重签（CONTRACT_INVALID）后签约任务重新计时，期限已过的定时器立即触发，到此结束。' });
+add({ id: 'mark_contract_escalated', kind: 'throw', name: '记录已督办', row: 4, col: 3, lane: 1, outputs: [['=true', 'contractEscalated']],
+  doc: '建立督办任务前记下 contractEscalated := true。' });
+add({ id: 'end_already_escalated', kind: 'end', name: '已督办，不再重复', row: 4, col: 2, lane: 2 });
+add({ id: 'escalate_contract', kind: 'user', name: '合同逾期督办', row: 4, col: 4, lane: 1, form: 'contract-escalation', groups: 'supervisor',
   headers: [['legalBasis', '政府采购法第46条、第71条；政府采购法实施条例第67条']],
   doc: '监管部门对逾期未签订合同进行督办，记录督办措施。' });
-add({ id: 'end_escalation_handled', kind: 'end', name: '督办完成', row: 4, col: 3, lane: 1 });
+add({ id: 'end_escalation_handled', kind: 'end', name: '督办完成', row: 4, col: 5, lane: 1 });
 add({ id: 'record_contract', kind: 'service', name: '登记合同', row: 4, col: 2, type: 'record-contract', retries: 3,
-  doc: '登记合同（contract），输出合同文本数据 contractData、合同公告数据 contractNoticeData 与公告期限 contractPublishDeadlineAt（签订之日起2个工作日）。' });
+  doc: '登记合同（contract），输出合同文本数据 contractData、合同公告数据 contractNoticeData 与公告期限 contractPublishDeadlineAt（签订之日起2个工作日）。合同金额超过中标金额或履约保证金超过合同金额10%等问题时抛出 CONTRACT_INVALID（contractProblems：[{path, reason}]），退回“签订采购合同”。' });
+add({ id: 'record_contract_invalid', kind: 'bError', name: '合同信息不合规', row: 4, col: 2, attachedTo: 'record_contract', error: 'error_contract_invalid',
+  doc: '合同信息不合规（CONTRACT_INVALID）：退回采购人重新填写，签约表单显示 contractProblems。' });
 add({ id: 'generate_contract', kind: 'service', name: '生成采购合同', row: 4, col: 3, type: 'generate-document', retries: 3, headers: [['templateId', 'procurement-contract'], ['dataVariable', 'contractData']],
   doc: '按模板 procurement-contract（文书 18 政府采购合同）生成并存档。' });
 add({ id: 'publish_contract', kind: 'user', name: '公告采购合同', row: 4, col: 4, form: 'contract-publication', assignee: '=initiator', due: '=contractPublishDeadlineAt',
   headers: [['legalBasis', '政府采购法实施条例第50条']],
   doc: '采购人自合同签订之日起2个工作日内在指定媒体公告合同（到期 contractPublishDeadlineAt）。' });
 add({ id: 'generate_contract_notice', kind: 'service', name: '生成合同公告', row: 4, col: 5, type: 'generate-document', retries: 3, headers: [['templateId', 'contract-notice'], ['dataVariable', 'contractNoticeData']],
-  doc: '按模板 contract-notice（文书 19 合同公告）生成并存档。' });
+  inputs: [['=if publishedDate = null then contractNoticeData else context put(contractNoticeData, "noticeDate", publishedDate)', 'contractNoticeData']],
+  doc: '按模板 contract-notice（文书 19 合同公告）生成并存档。公告日期 noticeDate 取“公告采购合同”表单填写的 publishedDate（输入映射 context put，只在本任务内生效）；未填时保留“登记合同”给出的日期。' });
 add({ id: 'gw_merge_acceptance', kind: 'gw', row: 4, col: 6 });
 add({ id: 'acceptance', kind: 'user', name: '履约验收', row: 4, col: 7, form: 'acceptance', assignee: '=initiator',
   headers: [['legalBasis', '政府采购法第41条；政府采购法实施条例第45条；财库〔2016〕205号']],
@@ -332,7 +347,12 @@ add({ id: 'archive_project', kind: 'service', name: '项目归档', row: 4, col:
   doc: '采购文件（申请、审批、招标、投标、开标、评标、定标、质疑、合同、验收）归档，保存期限自采购结束之日起不少于15年（政府采购法第42条）。' });
 add({ id: 'end_archived', kind: 'end', name: '项目完成归档', row: 4, col: 12, outputs: [['="archived"', 'outcome']] });
 
-flow({ id: 'flow_contract_late', from: 'contract_deadline_passed', to: 'escalate_contract', exit: 'bottom', enter: 'left' });
+flow({ id: 'flow_to_sign_contract', from: 'gw_merge_contract', to: 'sign_contract' });
+flow({ id: 'flow_contract_late', from: 'contract_deadline_passed', to: 'gw_contract_escalated', exit: 'bottom', enter: 'left' });
+flow({ id: 'flow_escalate_now', from: 'gw_contract_escalated', to: 'mark_contract_escalated', name: '未督办' });
+flow({ id: 'flow_already_escalated', from: 'gw_contract_escalated', to: 'end_already_escalated', name: '已督办', cond: '=contractEscalated = true', exit: 'bottom', enter: 'top' });
+flow({ id: 'flow_escalation_marked', from: 'mark_contract_escalated', to: 'escalate_contract' });
+flow({ id: 'flow_contract_invalid', from: 'record_contract_invalid', to: 'gw_merge_contract', name: '退回重签', exit: 'bottom', via: [['y', Y(4) + 75]], enter: 'bottom' });
 flow({ id: 'flow_escalation_done', from: 'escalate_contract', to: 'end_escalation_handled' });
 flow({ id: 'flow_signed', from: 'sign_contract', to: 'record_contract' });
 flow({ id: 'flow_contract_recorded', from: 'record_contract', to: 'generate_contract' });
@@ -490,11 +510,11 @@ function sequenceFlow(x: Flow): string {
 }
 
 const PROCESS_DOC = `政府采购项目全流程（财政部门审批 → 招标 → 开标与资格审查 → 评标与定标 → 合同、验收与归档；废标后重新招标、变更采购方式或终止）。
-A 申报与审批：采购人申报 → 生成项目编号 → 金额换算为分 → 校验采购申请 →（市财政审批）→ 主管部门审批 → 财政采购股审核 → 监督审批 → 生成审批表。任一审批“退回”或校验不通过（APPLICATION_INVALID）交发起人修改后重新提交或撤回。四个审批任务带任务头 approvalStage（city/dept/finance/supervisor）：发起人不得办理，同一人不得办理同一实例的两个不同审批环节。
+A 申报与审批：采购人申报 → 生成项目编号 → 金额换算为分 → 校验采购申请 →（市财政审批）→ 主管部门审批 → 财政采购股审核 → 监督审批 → 生成审批表。任一审批“退回”或校验不通过（APPLICATION_INVALID）交发起人修改后重新提交或撤回。四个审批任务带任务头 approvalStage（city/dept/finance/supervisor）：发起人不得办理，同一人不得办理同一实例的两个不同审批环节；各审批任务把收件箱写入的服务端变量 completedBy、completedByName 映射为 cityApprover/deptApprover/financeApprover/supervisorApprover（及 …ApproverName），审批表据此署名。
 B 招标：代理机构（agencyUsers）编制招标文件 → 检查评审设置 → 发布招标公告（不合规 TENDER_INVALID 退回修改）→ 生成招标公告与招标文件 → 等待投标截止（期间的澄清修改顺延截止时间）。
-C 开标与资格审查：开标 → 投标人不足 minBids 废标 → 信用查询与资格审查 → 合格投标人不足废标。
+C 开标与资格审查：开标 → 投标人不足 minBids 废标 → 信用查询与资格审查 → 代理机构确认资格审查结论（结论有误 QUALIFICATION_INVALID 退回重新审查，显示 qualificationProblems）→ 合格投标人不足废标。
 D 评标与定标：抽取专家 → 专家独立评审（多实例）→ 汇总排序与评标报告 → 采购人限期确定中标人（逾期视为第一候选人）→ 中标公告与通知书 → 质疑期（质疑答复：驳回、重新评审或废标）。
-E 合同：30日内签订合同（逾期报监管部门督办，不中断）→ 2个工作日内公告合同 → 履约验收（不合格整改重验）→ 归档。
+E 合同：30日内签订合同（逾期报监管部门督办，不中断，每个项目只督办一次：contractEscalated）→ 登记合同（金额超过中标金额、履约保证金超过10%等 CONTRACT_INVALID 退回重签，显示 contractProblems）→ 2个工作日内公告合同（合同公告的公告日期取公告表单的 publishedDate）→ 履约验收（不合格整改重验）→ 归档。
 F 废标：登记废标与公告 → 采购人决定重新招标、变更采购方式（重新审批）或终止。
 启动时由服务端写入的变量：initiator（发起人用户名）；cityApprovalThresholdFen（公开招标数额标准，单位：分，取自配置，按年度和行政级别版本化，不写死在模型中）；agencyOptions（在册代理机构选项）、purchaserOrgId、purchaserName。
 模型中不写死任何期限或数额：截止时间、定标期限、质疑期、签约期限与公告期限均由工作者按工作日历和法定时限（附法律依据）计算后写入变量，由定时器（timeDate）和任务到期日引用。金额一律为整数“分”。
@@ -505,6 +525,8 @@ function xml(): string {
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="definitions_procurement" targetNamespace="http://fucheng.gov.cn/eprocurement/bpmn" exporter="fucheng-eprocurement" exporterVersion="0.2.0" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">
   <bpmn:error id="error_application_invalid" name="申请不合规" errorCode="APPLICATION_INVALID" />
   <bpmn:error id="error_tender_invalid" name="招标设置不合规" errorCode="TENDER_INVALID" />
+  <bpmn:error id="error_qualification_invalid" name="资格审查结论有误" errorCode="QUALIFICATION_INVALID" />
+  <bpmn:error id="error_contract_invalid" name="合同信息不合规" errorCode="CONTRACT_INVALID" />
   <bpmn:message id="msg_tender_amended" name="tender-amended">
     <bpmn:extensionElements>
       <zeebe:subscription correlationKey="=tenderKey" />
@@ -515,7 +537,7 @@ function xml(): string {
       <zeebe:subscription correlationKey="=tenderKey" />
     </bpmn:extensionElements>
   </bpmn:message>
-  <bpmn:process id="procurement" name="政府采购项目申报审批" isExecutable="true">
+  <bpmn:process id="procurement" name="政府采购项目全流程" isExecutable="true">
     <bpmn:documentation>${escText(PROCESS_DOC)}</bpmn:documentation>
     <bpmn:extensionElements>
       <zeebe:versionTag value="2026.2" />
