@@ -169,7 +169,8 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
         '处理人，或未签收任务的候选人（办理即签收）。variables 为 JSON 对象：最多 100 个键，键名为标识符，总计 ≤ 256 KB。' +
         ' (the assignee, or a candidate of an unclaimed task, which is claimed implicitly)。只能提交任务表单中的字段 (only the fields of the task\'s form)；' +
         '提交按表单规则校验（必填、类型、最小/最大值、长度、格式、选项、日期；被条件隐藏的字段不校验也不写入），不通过时 422，details 逐项列出字段和原因，任务不变。' +
-        '退回即 decision=return 的办理，须写明审批意见。',
+        '退回即 decision=return 的办理，须写明审批意见。' +
+        '服务端另向流程写入 completedBy（用户名）和 completedByName（姓名），客户端不能提交 (server-owned completion variables)。',
       access: 'authenticated',
       params: taskIdParams,
       body: completeBody,
@@ -210,7 +211,10 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       const submission = { summary: summarize(form, variables), values: variables };
       pendingCompletions.set(task.id, submission);
       try {
-        await engine.completeUserTask({ taskId: task.id, variables, actor: user.username });
+        // Server-owned: who completed the task (clients cannot send these — not fields of any form, refused
+        // above). Approval tasks map them to their approver variables for the 审批表.
+        const serverOwned = { completedBy: user.username, completedByName: user.displayName };
+        await engine.completeUserTask({ taskId: task.id, variables: { ...variables, ...serverOwned }, actor: user.username });
         if (pendingCompletions.get(task.id) === submission) {
           // The adapter did not report the completion in its transaction (Zeebe reports it later).
           await insertCompletion(sequelize, task.instanceId, task.id, task.elementId, user.username, submission, clock.now());

@@ -10,6 +10,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
 import { buildApp } from '../../server/app.ts';
+import { createDocumentService } from '../../server/documents/service.ts';
 import { ManualClock } from '../../server/clock.ts';
 import { createEngine, type Engine } from '../../server/engine/index.ts';
 import { defineTaskModels } from '../../server/engine/task-projection.ts';
@@ -208,5 +209,34 @@ describe('API inbox on procurement.bpmn: validation, return, history, comments, 
     // Unchanged fields come from the instance and pass.
     expect((await complete('purchaser', revise.id, { applicantAction: 'resubmit', revisionNote: '已修改预算', budgetYuan: 800_000 })).status).to.equal(200);
     await openTask(id, 'dept_approval');
+  });
+
+  it('completedBy/completedByName are server-owned: a client sending them gets 422; the inbox adds them, the approvals map them, the 审批表 names the approver', async () => {
+    const started = await request(app).post('/api/processes/procurement/instances').set('Authorization', await auth('purchaser')).send({}).expect(201);
+    const id = started.body.instanceId;
+    expect((await complete('purchaser', (await openTask(id, 'fill_application')).id, application)).status).to.equal(200);
+    const approve = { decision: 'approve', comment: '同意' };
+    expect((await complete('dept_approver', (await openTask(id, 'dept_approval')).id, approve)).status).to.equal(200);
+    expect((await complete('finance_section', (await openTask(id, 'finance_approval')).id, approve)).status).to.equal(200);
+    const supervisor = await openTask(id, 'supervisor_approval');
+    const forged = await complete('supervisor', supervisor.id, { ...approve, completedBy: 'dept_approver', completedByName: '假冒的审批人' });
+    expect(forged.status).to.equal(422);
+    expect(forged.body.error.details.map((d: { path: string }) => d.path)).to.deep.equal(['variables.completedBy', 'variables.completedByName']);
+    expect(await Task().findByPk(supervisor.id)).to.include({ state: 'created', assignee: null });
+    // Completed unclaimed: the completion itself carries who did it.
+    expect((await complete('supervisor', supervisor.id, approve)).status).to.equal(200);
+    const v = (await engine.getInstance(id))!.variables;
+    expect(v).to.include({
+      deptApprover: 'dept_approver', deptApproverName: '李审批（教育局主管部门）',
+      financeApprover: 'finance_section', financeApproverName: '王科员（财政局政府采购股）',
+      supervisorApprover: 'supervisor', supervisorApproverName: '赵监督（财政局监督检查股）',
+    });
+    const docs = createDocumentService({ db: tdb.db, clock });
+    const [doc] = await docs.listDocuments({ instanceId: id, templateId: 'approval-form', limit: 5, offset: 0 });
+    expect(doc, 'approval form generated').to.exist;
+    const approvals = ((await docs.getVersion(doc!.id))!.data as { approvals: { elementId: string; person?: string }[] }).approvals;
+    expect(approvals.map((a) => [a.elementId, a.person])).to.deep.equal([
+      ['dept_approval', '李审批（教育局主管部门）'], ['finance_approval', '王科员（财政局政府采购股）'], ['supervisor_approval', '赵监督（财政局监督检查股）'],
+    ]);
   });
 });

@@ -5,7 +5,9 @@
 import { expect } from 'chai';
 import { validateSubmission } from '../../server/inbox/form-validation.ts';
 import { applicationVariables } from '../helpers/application.ts';
-import { readForm } from './model-helpers.ts';
+import fs from 'node:fs';
+import { formFieldKeys } from '../../server/inbox/form-fields.ts';
+import { FORMS_DIR, readForm } from './model-helpers.ts';
 
 type V = Record<string, unknown>;
 const TODAY = '2026-03-02';
@@ -103,5 +105,24 @@ describe('chain forms under the server-side form validation', function () {
     const retender = check('failed-tender-decision', { nextAction: 'retender', newMethod: '询价', decisionReason: '重新招标' });
     expect(retender.errors).to.deep.equal([]);
     expect(retender.variables).not.to.have.property('newMethod');
+  });
+
+  it('qualification-review and contract-signing show the worker\'s problems read-only (text, hidden when none; not submittable)', function () {
+    for (const [formId, variable] of [['qualification-review', 'qualificationProblems'], ['contract-signing', 'contractProblems']]) {
+      const form = readForm(formId) as unknown as { components: Array<Record<string, unknown>> };
+      const text = form.components.find((c) => c.id === `Text_${variable}`)!;
+      expect(text, formId).to.include({ type: 'text' });
+      expect(text.text).to.contain(`{{#loop ${variable}}}`).and.contain('{{path}}').and.contain('{{reason}}');
+      expect((text.conditional as { hide: string }).hide).to.equal(`=if ${variable} = null then true else count(${variable}) = 0`);
+      expect([...formFieldKeys(form as unknown as Record<string, unknown>)]).not.to.include(variable);
+    }
+  });
+
+  it('no form has a field for the server-owned completedBy/completedByName (the inbox refuses them from clients)', function () {
+    for (const file of fs.readdirSync(FORMS_DIR).filter((f) => f.endsWith('.form'))) {
+      const keys = formFieldKeys(readForm(file.replace(/\.form$/, '')) as unknown as Record<string, unknown>);
+      expect([...keys], file).not.to.include.members(['completedBy']);
+      expect([...keys], file).not.to.include.members(['completedByName']);
+    }
   });
 });
