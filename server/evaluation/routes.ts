@@ -2,7 +2,9 @@
  * HTTP routes of the evaluation component (CHAIN.md):
  * - GET /api/tenders/:id/expert-draw — supervisor, auditor, and the project's agency staff. Expert names are
  *   confidential until the award (令87 Art. 47): before the instance has `awardedAt`, only the supervisor (who keeps
- *   the expert pool) sees names; the auditor and the agency see codes. After the award everyone allowed sees names.
+ *   the expert pool) sees names; the auditor sees codes; the agency sees stand-ins (专家1…n) without codes, seed or
+ *   keys, because agencies can read names by code in the expert register and re-run HMAC(seed, code) over it. After
+ *   the award everyone allowed sees names. The scores route shows the purchaser and agency the same stand-ins.
  *   Exclusions and the pool snapshot: supervisor and auditor only.
  * - GET /api/tenders/:id/expert-draw/verify — re-runs the draw from the recorded seed and pool → {ok, panel}.
  * - GET /api/tenders/:id/evaluation — ranking and every expert's scores (by expert code), after score-bids;
@@ -27,14 +29,14 @@ const drawSchema = z.object({
   projectRef: z.string(),
   drawnAt: z.string(),
   algorithm: z.string(),
-  seedHex: z.string(),
+  seedHex: z.string().nullable(),
   categoryCode: z.string(),
   matchedPrefix: z.string(),
   panelSize: z.number().int(),
   panelBasis: z.string(),
   namesVisible: z.boolean(),
   awarded: z.boolean(),
-  panel: z.array(z.object({ code: z.string(), name: z.string().nullable(), specialty: z.string(), reserve: z.boolean(), key: z.string() })),
+  panel: z.array(z.object({ code: z.string(), name: z.string().nullable(), specialty: z.string(), reserve: z.boolean(), key: z.string().nullable() })),
   poolSize: z.number().int(),
   pool: z.array(z.object({ code: z.string(), specialty: z.string() })).nullable(),
   exclusions: z.array(z.object({ code: z.string(), reasons: z.array(z.string()) })).nullable(),
@@ -44,9 +46,9 @@ const verifySchema = z.object({
   ok: z.boolean(),
   drawId: z.number().int(),
   algorithm: z.string(),
-  seedHex: z.string(),
-  panel: z.array(z.object({ code: z.string(), key: z.string() })),
-  reserves: z.array(z.object({ code: z.string(), key: z.string() })),
+  seedHex: z.string().nullable(),
+  panel: z.array(z.object({ code: z.string(), key: z.string().nullable() })),
+  reserves: z.array(z.object({ code: z.string(), key: z.string().nullable() })),
   problems: z.array(z.string()),
 });
 
@@ -69,6 +71,11 @@ const evaluationSchema = z.object({
   tieSeedHex: z.string(),
   rules: z.record(z.string(), z.string()),
 });
+
+/** The stand-in for an expert's code shown before the award to those who may not identify the panel. */
+function maskedCode(index: number): string {
+  return `专家${index + 1}`;
+}
 
 export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
   const models = () => evaluationModels(deps.db.sequelize);
@@ -101,7 +108,7 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
     api,
     {
       method: 'get', path: '/api/tenders/:id/expert-draw', tags: ['evaluation'], summary: '评审专家抽取记录 (expert draw of a tender)',
-      description: '最近一次抽取：算法、种子、专业、人数及依据、抽取结果（含备选）。中标结果公告前专家姓名保密：仅监督可见姓名，审计和代理机构只看到专家编号；回避排除情况和专家池快照仅监督和审计可见。',
+      description: '最近一次抽取：算法、种子、专业、人数及依据、抽取结果（含备选）。中标结果公告前专家姓名保密：仅监督可见姓名，审计只看到专家编号，代理机构只看到“专家1…n”（不含编号、种子和排序键，否则可据专家库推知名单）；回避排除情况和专家池快照仅监督和审计可见。',
       access: ['supervisor', 'auditor', 'agency'], params: idParams,
       response: { description: '抽取记录', schema: drawSchema }, errors: [404],
     },
@@ -113,20 +120,23 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
       const names = namesVisible ? await expertNames(undefined, deps.db.sequelize, drawn.map((d) => d.expertId)) : null;
       const staff = user.roles.includes('supervisor') || user.roles.includes('auditor');
       const pool = row.get('pool') as PoolEntry[];
+      // Before the award the agency sees neither codes nor the seed/keys: with the seed public, HMAC(seed, code) over
+      // the register's codes would name the panel, and the register shows agencies the experts' names.
+      const hidden = !staff && !isAwarded;
       return {
         drawId: row.get('id') as number,
         tenderId: row.get('tenderId') as number,
         projectRef: row.get('projectRef') as string,
         drawnAt: (row.get('drawnAt') as Date).toISOString(),
         algorithm: row.get('algorithm') as string,
-        seedHex: row.get('seedHex') as string,
+        seedHex: hidden ? null : (row.get('seedHex') as string),
         categoryCode: row.get('categoryCode') as string,
         matchedPrefix: row.get('matchedPrefix') as string,
         panelSize: row.get('panelSize') as number,
         panelBasis: row.get('panelBasis') as string,
         namesVisible,
         awarded: isAwarded,
-        panel: drawn.map((d) => ({ code: d.code, name: names ? (names.get(d.expertId) ?? null) : null, specialty: d.specialty, reserve: d.reserve, key: d.key })),
+        panel: drawn.map((d, i) => ({ code: hidden ? maskedCode(i) : d.code, name: names ? (names.get(d.expertId) ?? null) : null, specialty: d.specialty, reserve: d.reserve, key: hidden ? null : d.key })),
         poolSize: pool.length,
         pool: staff ? pool.map((p) => ({ code: p.code, specialty: p.specialty })) : null,
         exclusions: staff ? (row.get('exclusions') as Exclusion[]).map((e) => ({ code: e.code, reasons: e.reasons })) : null,
@@ -144,9 +154,12 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
     },
     async ({ params, user }) => {
       const row = await readableDraw(params.id, user);
+      const staff = user.roles.includes('supervisor') || user.roles.includes('auditor');
+      const hidden = !staff && !(await awarded(row.get('instanceId') as string, row.get('tenderId') as number));
       const v = await verifyExpertDraw(undefined, row.get('id') as number, deps.db.sequelize);
-      const view = (p: { code: string; key: string }) => ({ code: p.code, key: p.key });
-      return { ok: v.ok, drawId: v.drawId, algorithm: v.algorithm, seedHex: v.seedHex, panel: v.panel.map(view), reserves: v.reserves.map(view), problems: v.problems };
+      let n = 0;
+      const view = (p: { code: string; key: string }) => (hidden ? { code: maskedCode(n++), key: null } : { code: p.code, key: p.key });
+      return { ok: v.ok, drawId: v.drawId, algorithm: v.algorithm, seedHex: hidden ? null : v.seedHex, panel: v.panel.map(view), reserves: v.reserves.map(view), problems: hidden ? [] : v.problems };
     },
   );
 
@@ -167,6 +180,9 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
         throw forbidden('只有本项目的采购人、代理机构、监督和审计可以查看评标结果 (only the project\'s purchaser, agency, supervisors and auditors)');
       }
       const out = row.get('output') as Record<string, unknown>;
+      const hidden = !staff && !(await awarded(row.get('instanceId') as string, row.get('tenderId') as number));
+      const aliases = new Map<string, string>();
+      const alias = (code: string) => (hidden ? (aliases.get(code) ?? aliases.set(code, maskedCode(aliases.size)).get(code)!) : code);
       const scores = await EvaluationScore.findAll({ where: { evaluationId: row.get('id') }, order: [['expertCode', 'ASC'], ['bidId', 'ASC']] });
       return {
         evaluationId: row.get('id') as number,
@@ -179,7 +195,7 @@ export function registerEvaluationRoutes(api: Api, deps: ComponentDeps): void {
         ranking: out.ranking as z.infer<typeof evaluationSchema>['ranking'],
         nonCompliant: (row.get('nonCompliant') as z.infer<typeof evaluationSchema>['nonCompliant']).map((n) => ({ bidId: n.bidId, supplierName: n.supplierName, againstVotes: n.againstVotes, panelSize: n.panelSize, reasons: n.reasons })),
         expertScores: scores.map((s) => ({
-          expertCode: s.get('expertCode') as string, bidId: s.get('bidId') as number, technicalScore: (s.get('technicalScore') as string | null) ?? null,
+          expertCode: alias(s.get('expertCode') as string), bidId: s.get('bidId') as number, technicalScore: (s.get('technicalScore') as string | null) ?? null,
           businessScore: (s.get('businessScore') as string | null) ?? null, compliant: Boolean(s.get('compliant')),
         })),
         tieSeedHex: row.get('tieSeedHex') as string,

@@ -85,10 +85,23 @@ describe('API: evaluation (expert draw, verification, scores)', () => {
     expect(ag.body.pool).to.equal(null);
     const sunName = '孙立新';
     expect(JSON.stringify(ag.body)).to.not.contain(sunName);
+    // Nor anything that identifies the panel before the award: the register shows agencies names by code, and with
+    // the seed HMAC(seed, code) over the register's codes would reveal the draw.
+    expect(ag.body.seedHex).to.equal(null);
+    expect(ag.body.panel.map((p: { code: string }) => p.code)).to.deep.equal(ag.body.panel.map((_: unknown, i: number) => `专家${i + 1}`));
+    expect(ag.body.panel.every((p: { key: string | null }) => p.key === null)).to.equal(true);
+    for (const code of panel101.map((p) => p.code)) expect(JSON.stringify(ag.body)).to.not.contain(code);
+    const agVerify = (await request(h.app).get('/api/tenders/101/expert-draw/verify').set(await auth('agency'))).body;
+    expect(agVerify.seedHex).to.equal(null);
+    for (const code of panel101.map((p) => p.code)) expect(JSON.stringify(agVerify)).to.not.contain(code);
+    // The auditor keeps the codes (it checks the draw), the agency gets them once the result is published.
+    expect(aud.panel.filter((p: { reserve: boolean }) => !p.reserve).map((p: { code: string }) => p.code)).to.deep.equal(panel101.map((p) => p.code));
 
     const after = (await request(h.app).get('/api/tenders/102/expert-draw').set(await auth('agency'))).body;
     expect(after.awarded).to.equal(true);
     expect(after.panel.every((p: { name: string | null }) => typeof p.name === 'string')).to.equal(true);
+    expect(after.seedHex).to.match(/^[0-9a-f]{64}$/);
+    expect(after.panel.every((p: { code: string }) => !p.code.startsWith('专家'))).to.equal(true);
   });
 
   it('others may not read the draw: another agency, purchaser, supplier, expert; 401 without a token; 404 for a tender without one', async () => {
@@ -127,6 +140,14 @@ describe('API: evaluation (expert draw, verification, scores)', () => {
       expect(res.body.ranking.map((r: { bidId: number; evaluatedPriceFen: number }) => [r.bidId, r.evaluatedPriceFen])).to.deep.equal([[2, 720_000_000], [1, 810_000_000]]);
       expect(res.body.expertScores).to.have.length(14);
       expect(res.body.tieSeedHex).to.match(/^[0-9a-f]{64}$/);
+      // Before the award the purchaser and the agency see the scores under stand-ins, not the experts' codes.
+      const codes = new Set(res.body.expertScores.map((e: { expertCode: string }) => e.expertCode));
+      expect(codes.size, u).to.equal(7);
+      if (u === 'purchaser' || u === 'agency') {
+        expect([...codes].every((c) => /^专家[1-7]$/.test(c as string)), u).to.equal(true);
+      } else {
+        expect([...codes].sort(), u).to.deep.equal(panel101.map((p) => p.code).sort());
+      }
     }
     for (const u of ['purchaser2', 'agency2', 'expert', 'supplier', 'dept_approver']) {
       expect((await request(h.app).get('/api/tenders/101/evaluation').set(await auth(u))).status, u).to.equal(403);
