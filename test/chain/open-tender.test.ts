@@ -198,6 +198,8 @@ describe('chain (a): one open-tender project end to end', function () {
     const confirm = await c.task('purchaser', id, 'confirm_winner');
     expect(v.confirmDeadlineAt).to.equal('2026-03-31T16:00:00.000Z');
     expect(confirm.legalBasis).to.be.a('string').and.contain('43');
+    // The inbox shows the legal limit as the task's due date, so a silent purchaser is flagged overdue.
+    expect(confirm.dueAt).to.equal(v.confirmDeadlineAt);
   });
 
   it('the purchaser confirms the first candidate; the award and the notice of award are published', async () => {
@@ -228,6 +230,7 @@ describe('chain (a): one open-tender project end to end', function () {
     // Signed on Tuesday 7 April (after 清明), 10:00 Shanghai.
     await c.advanceTo('2026-04-07T02:00:00Z');
     const sign = await c.task('purchaser', id, 'sign_contract');
+    expect(sign.dueAt).to.equal('2026-04-23T16:00:00.000Z');
     // The contract may not exceed the award, nor the performance bond 10 % of the contract (T25).
     const tooMuch = await c.tryComplete('purchaser', sign.id, { ...contractForm(210_000), contractAmountYuan: 210_000.01, signedDate: '2026-04-07' });
     expect(tooMuch.status, JSON.stringify(tooMuch.body)).to.equal(422);

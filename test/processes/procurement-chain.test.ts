@@ -174,7 +174,7 @@ describe('procurement chain (A–F) on the embedded engine', function () {
 
     const [confirm] = await open(id);
     expect(confirm).to.include({ elementId: 'confirm_winner', assignee: 'purchaser', formId: 'winner-confirmation' });
-    expect(confirm.dueAt).to.equal(null);
+    expect(confirm.dueAt, 'the T9 limit is the task’s due date').to.deep.equal(new Date(v.confirmDeadlineAt as string));
     await complete(id, 'confirm_winner', { winnerBidId: 103, confirmationNote: '' }, 'purchaser');
     v = await vars(id);
     expect(v).to.include({ winnerBidId: 103, winnerDeemed: false });
