@@ -4,26 +4,15 @@
  */
 import { expect } from 'chai';
 import { approve, pick, type Chain, type Vars } from './driver.ts';
+import { applicationVariables } from '../helpers/application.ts';
 
-/** 40 desktop computers for the 涪城区教育局's classrooms: 40 × 5,200.00 元 = 208,000.00 元. */
+/**
+ * The shared valid application (test/helpers/application.ts: 40 desktop computers, 40 × 5,200.00 元 = 208,000.00 元)
+ * without its agency: here the purchaser picks the agency from the form's options, as in the browser.
+ */
 export function application(over: Vars = {}): Vars {
-  return {
-    projectName: '涪城区教育局计算机教室设备采购项目',
-    categoryCode: 'A02010104',
-    procurementType: 'goods',
-    method: '公开招标',
-    budgetYuan: 220_000,
-    maxPriceYuan: 215_000,
-    fundingSource: '一般公共预算资金',
-    organisationForm: '分散采购',
-    importedProducts: false,
-    smeReserved: false,
-    deliveryDate: '2026-08-31',
-    deliveryPlace: '涪城区实验小学计算机教室',
-    description: '计算机教室台式计算机 40 台，含安装调试、三年原厂质保和教师培训。',
-    items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity: 40, unit: '台', unitPriceYuan: 5200 }],
-    ...over,
-  };
+  const { agencyId: _picked, ...values } = applicationVariables(0);
+  return { ...values, ...over };
 }
 
 /**
