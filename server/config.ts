@@ -25,6 +25,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'JWT_EXPIRES_IN', default: '8h', description: '登录令牌有效期，如 8h、30m (token lifetime)' },
   { name: 'DEMO_PASSWORD', default: 'demo1234', description: '演示账号的初始密码 (password of the demo accounts)' },
   { name: 'SEED_DEMO', default: 'true', description: '新数据库首次启动时创建演示单位和账号；false 不创建 (seed demo organisations and users on a new database)' },
+  { name: 'SEED_DEMO_CHAIN', default: 'true', description: '与 SEED_DEMO 一起：新数据库首次启动时另建两个演示项目（一个待主管部门审批，一个已发布招标、可投标）；false 不建 (with SEED_DEMO: two demo projects in the chain on a new database, one awaiting 主管部门审批, one open for bids)' },
   { name: 'LOG_LEVEL', default: 'info', description: '日志级别 fatal/error/warn/info/debug/trace/silent (log level)' },
   { name: 'ENGINE', default: 'embedded', description: '流程引擎：embedded（内置，单机）或 zeebe（Camunda 8 集群）(BPMN engine adapter: embedded or zeebe)' },
   { name: 'ZEEBE_GRPC_ADDRESS', default: '(none; required for zeebe)', description: 'Zeebe 网关 gRPC 地址，明文 grpc://host:26500，TLS grpcs://host:443 (Zeebe gateway gRPC address with scheme)' },
@@ -55,6 +56,8 @@ export interface Config {
   jwt: { secret: string; issuer: string; audience: string; expiresIn: string };
   demoPassword: string;
   seedDemo: boolean;
+  /** With seedDemo: demo projects in the chain on a new database (server/seed/chain-demo.ts). */
+  seedDemoChain: boolean;
   logLevel: LogLevel;
   engine: 'embedded' | 'zeebe';
   /** Set when engine is zeebe. */
@@ -110,6 +113,7 @@ const schema = z.object({
     .default('8h'),
   DEMO_PASSWORD: z.string().min(8, '至少需要 8 个字符 (must be at least 8 characters)').default('demo1234'),
   SEED_DEMO: bool.default(true),
+  SEED_DEMO_CHAIN: bool.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENGINE: z.enum(['embedded', 'zeebe'], { message: '可选 embedded 或 zeebe (unknown engine: embedded or zeebe)' }).default('embedded'),
   // Plaintext needs the grpc:// scheme (@camunda8/sdk assumes TLS without one).
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     jwt: { secret, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, expiresIn: e.JWT_EXPIRES_IN.replace(/\s+/g, '') },
     demoPassword: e.DEMO_PASSWORD,
     seedDemo: e.SEED_DEMO,
+    seedDemoChain: e.SEED_DEMO_CHAIN,
     logLevel: e.LOG_LEVEL,
     engine: e.ENGINE,
     zeebe,

@@ -12,6 +12,7 @@ import { createEngine, type Engine } from './engine/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { migrate } from './migrate.ts';
 import { formatDemoAccounts, seedDemo } from './seed/demo.ts';
+import { seedChainDemoAtStart } from './seed/chain-demo.ts';
 import { registerWorkers } from './workers/index.ts';
 import { configureSealing } from './tender/sealing.ts';
 import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
@@ -43,9 +44,11 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   const applied = await migrate(db);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
 
+  let newDemoDatabase = false; // the demo accounts were created by this start: a new database
   if (config.seedDemo) {
     const accounts = await seedDemo(db, { password: config.demoPassword });
     if (accounts.length) {
+      newDemoDatabase = true;
       if (config.nodeEnv === 'production') logger.warn('demo accounts seeded in production: set SEED_DEMO=false');
       // Printed once, on the first start of a new database.
       if (opts.printDemoAccounts) console.log(formatDemoAccounts(accounts, config.demoPassword));
@@ -75,6 +78,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
 
   await setChromiumPath(config.chromiumPath); // document PDFs; a missing binary is a 503 on the PDF route, not a failed start
   const app = buildApp({ config, db, engine, clock, logger });
+  // Demo projects in the chain (server/seed/chain-demo.ts): after deploy and buildApp (its listeners), before listening.
+  if (newDemoDatabase && config.seedDemoChain) await seedChainDemoAtStart({ db, engine, clock, config, logger });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);

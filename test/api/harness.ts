@@ -43,6 +43,7 @@ export function testConfig(): Config {
     FORMS_DIR: path.join(fixturesDir, 'forms'),
     PROCESSES_DIR: fixturesDir,
     LOG_LEVEL: 'silent',
+    SEED_DEMO_CHAIN: 'false', // no demo projects (server/seed/chain-demo.ts): tests count their own
   });
 }
 

@@ -63,6 +63,7 @@ export async function startE2E(opts: E2EOptions = {}): Promise<E2E> {
     JWT_SECRET: 'e2e-secret-0123456789-abcdefghijklmnopqrstuv',
     DEMO_PASSWORD,
     SEED_DEMO: 'true',
+    SEED_DEMO_CHAIN: 'false', // no demo projects (server/seed/chain-demo.ts): tests see only what they create
     LOG_LEVEL: 'silent',
     ...opts.env,
   });
