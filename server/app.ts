@@ -32,6 +32,11 @@ import { registerDeploymentRoutes } from './modeler/routes.ts';
 import { registerProjectRoutes } from './procurement/routes.ts';
 import { registerTenderRoutes } from './tender/routes.ts';
 import { registerEvaluationRoutes } from './evaluation/routes.ts';
+import { registerAuditRoutes } from './audit/routes.ts';
+import { registerComplaintRoutes } from './complaints/routes.ts';
+import { registerSupervisionRoutes } from './supervision/routes.ts';
+import { registerExchangeRoutes } from './exchange/routes.ts';
+import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
 import { webRouter } from './web/static.ts';
@@ -48,6 +53,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  installMetrics(app, { config, db, engine }); // first: request timing for every route; GET /metrics
 
   // No upgrade-insecure-requests: district intranets often serve plain HTTP, where it would break the UI.
   app.use(helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null } } }));
@@ -93,6 +99,11 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerProjectRoutes(api, chain);
   registerTenderRoutes(api, chain);
   registerEvaluationRoutes(api, chain);
+  // Supervision (issue 8): audit trail, complaints and reports, supervision views and statistics, OCDS exchange.
+  registerAuditRoutes(api, chain);
+  registerComplaintRoutes(api, chain);
+  registerSupervisionRoutes(api, chain);
+  registerExchangeRoutes(api, chain);
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

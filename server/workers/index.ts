@@ -7,6 +7,7 @@ import type { WorkerDeps, WorkerTable } from './definition.ts';
 import { TENDER_WORKERS } from '../tender/workers.ts';
 import { EVALUATION_WORKERS } from '../evaluation/workers.ts';
 import { PROCUREMENT_WORKERS } from '../procurement/workers.ts';
+import { COMPLAINT_WORKERS } from '../complaints/workers.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
 import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
@@ -24,6 +25,7 @@ const WORKERS: WorkerTable = {
   ...TENDER_WORKERS,
   ...EVALUATION_WORKERS,
   ...PROCUREMENT_WORKERS,
+  ...COMPLAINT_WORKERS,
 };
 
 /** Every task type that has a worker. */

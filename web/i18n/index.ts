@@ -13,6 +13,10 @@ import inbox from './inbox.ts';
 import modeler from './modeler.ts';
 import projects from './projects.ts';
 import tenders from './tenders.ts';
+import audit from './audit.ts';
+import supervision from './supervision.ts';
+import complaints from './complaints.ts';
+import exchange from './exchange.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -26,6 +30,10 @@ const catalogues: Record<string, Catalogue> = {
   modeler,
   projects,
   tenders,
+  audit,
+  supervision,
+  complaints,
+  exchange,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
