@@ -36,6 +36,7 @@ import { registerAuditRoutes } from './audit/routes.ts';
 import { registerComplaintRoutes } from './complaints/routes.ts';
 import { registerSupervisionRoutes } from './supervision/routes.ts';
 import { registerExchangeRoutes } from './exchange/routes.ts';
+import { registerAuctionRoutes } from './auction/routes.ts';
 import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
@@ -104,6 +105,8 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerComplaintRoutes(api, chain);
   registerSupervisionRoutes(api, chain);
   registerExchangeRoutes(api, chain);
+  // Asset trading (issue 11): official-car auctions and state-owned shop leases.
+  registerAuctionRoutes(api, chain);
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

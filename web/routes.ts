@@ -30,6 +30,9 @@ const ComplaintsPage = lazyPage(() => import('./pages/complaints/ComplaintsPage.
 const ComplaintPage = lazyPage(() => import('./pages/complaints/ComplaintPage.tsx').then((m) => m.ComplaintPage));
 const NewComplaintPage = lazyPage(() => import('./pages/complaints/NewComplaintPage.tsx').then((m) => m.NewComplaintPage));
 const ReportPage = lazyPage(() => import('./pages/complaints/ReportPage.tsx').then((m) => m.ReportPage));
+const AuctionsPage = lazyPage(() => import('./pages/auctions/AuctionsPage.tsx').then((m) => m.AuctionsPage));
+const AuctionPage = lazyPage(() => import('./pages/auctions/AuctionPage.tsx').then((m) => m.AuctionPage));
+const LiveAuctionPage = lazyPage(() => import('./pages/auctions/LiveAuctionPage.tsx').then((m) => m.LiveAuctionPage));
 const ExchangePage = lazyPage(() => import('./pages/exchange/ExchangePage.tsx').then((m) => m.ExchangePage));
 
 export interface PageProps {
@@ -91,6 +94,9 @@ export const routes: RouteDef[] = [
   { path: '/complaints/new', component: NewComplaintPage, title: 'complaints:newTitle', roles: ['supplier'] },
   { path: '/complaints/:id', component: ComplaintPage, title: 'complaints:detailTitle', roles: ['supplier', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
   { path: '/report', component: ReportPage, title: 'complaints:report.nav', public: true },
+  { path: '/auctions', component: AuctionsPage, title: 'auctions:nav', nav: true },
+  { path: '/auctions/:id', component: AuctionPage, title: 'auctions:detailTitle' },
+  { path: '/auctions/:id/live', component: LiveAuctionPage, title: 'auctions:liveTitle' },
   { path: '/exchange', component: ExchangePage, title: 'exchange:nav', nav: true, roles: ['process_admin', 'supervisor', 'auditor'] },
 ];
 

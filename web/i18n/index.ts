@@ -17,6 +17,7 @@ import audit from './audit.ts';
 import supervision from './supervision.ts';
 import complaints from './complaints.ts';
 import exchange from './exchange.ts';
+import auctions from './auctions.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -34,6 +35,7 @@ const catalogues: Record<string, Catalogue> = {
   supervision,
   complaints,
   exchange,
+  auctions,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
