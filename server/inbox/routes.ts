@@ -12,6 +12,7 @@ import { addRoute, type Api } from '../http/route.ts';
 import { emptyBody } from '../http/validate.ts';
 import type { Logger } from '../logger.ts';
 import { assertMayActOn, assertOpen, claimedByOther, loadTaskFor } from './access.ts';
+import { assertNotSuspended } from '../complaints/service.ts';
 import { assertFormVariables } from './form-fields.ts';
 import { validateSubmission } from './form-validation.ts';
 import { readForm } from './forms.ts';
@@ -125,6 +126,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       const task = await loadTaskFor(Task, params.id, user);
       assertOpen(task);
       await assertMayActOn(task, user, engine);
+      await assertNotSuspended(sequelize, task.instanceId, clock.now());
       if (task.assignee === user.username) return presentOne(task);
       if (task.assignee) throw claimedByOther(task);
       await engine.assignUserTask({ taskId: task.id, assignee: user.username, allowOverride: false, actor: user.username });
@@ -182,6 +184,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       assertOpen(task);
       if (task.assignee && task.assignee !== user.username) throw claimedByOther(task);
       await assertMayActOn(task, user, engine);
+      await assertNotSuspended(sequelize, task.instanceId, clock.now());
       const form = await readForm(deps.config.formsDir, task.formId, deps.logger);
       if (task.formId && !form) {
         throw validationFailed(`任务表单 ${task.formId} 不可用，无法校验，暂不能办理 (the task's form is unavailable)`, [{ path: 'formId', reason: 'form not readable' }]);
