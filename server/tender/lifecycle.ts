@@ -383,7 +383,12 @@ export async function recordFailedTender(db: Database, clock: Clock, job: Job): 
     const upheld = await Challenge.findOne({ where: { tenderId, outcome: 'upheld_cancel' }, order: [['id', 'DESC']], transaction: tx });
     let reason: string;
     let detail: string;
-    if (upheld) {
+    // A complaint decision (流程 complaint, message complaint-decided) that cancels this very tender.
+    const byComplaint = job.variables.complaintEffect === 'cancel' && Number(job.variables.complaintTenderId) === tenderId;
+    if (byComplaint) {
+      reason = FAILURE_REASONS.misconduct;
+      detail = `财政部门投诉处理决定（${String(job.variables.complaintDecisionNo ?? '')}）认定投诉事项成立，影响采购结果，依据财政部令第94号第三十二条、政府采购法第三十六条，本项目废标。`;
+    } else if (upheld) {
       reason = FAILURE_REASONS.misconduct;
       detail = `供应商质疑（第 ${upheld.get('id') as number} 号）经审查成立，影响采购结果且无法纠正，依据财政部令第94号第十六条、政府采购法第三十六条，本项目废标。`;
     } else if (bidCount !== null && bidCount < minBids) {
