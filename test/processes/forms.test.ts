@@ -33,7 +33,7 @@ describe('forms/*.form (Camunda Forms)', function () {
       for (const t of m.elements.filter((e) => e.$type === 'bpmn:UserTask')) formIds.add(m.info(t).formId!);
     }
     expect(files.map((f) => f.replace(/\.form$/, ''))).to.have.members([...formIds]);
-    expect(files).to.have.length(17); // sixteen of procurement.bpmn, one of process-change.bpmn
+    expect(files).to.have.length(23); // sixteen of procurement.bpmn, one of process-change.bpmn, five of complaint.bpmn, one of staff-report.bpmn
   });
 
   for (const file of files) {
@@ -219,10 +219,11 @@ describe('forms/*.form (Camunda Forms)', function () {
   });
 
   it('every literal a gateway tests is a value the deciding form can submit', async function () {
-    const m = await parseModel(readModel('procurement.bpmn'));
+    // complaint.bpmn decides complaintEffect, which reaches procurement.bpmn in the complaint-decided message.
+    const models = await Promise.all(['procurement.bpmn', 'complaint.bpmn'].map(async (file) => parseModel(readModel(file))));
     // variable -> values a form can produce for it (directly, or through an output mapping `=key`)
     const allowed = new Map<string, Set<string>>();
-    for (const t of m.elements.filter((e) => e.$type === 'bpmn:UserTask')) {
+    for (const m of models) for (const t of m.elements.filter((e) => e.$type === 'bpmn:UserTask')) {
       const info = m.info(t);
       const fields = keyed(readForm(info.formId!));
       const add = (variable: string, key: string) => {
@@ -236,7 +237,7 @@ describe('forms/*.form (Camunda Forms)', function () {
       else for (const key of fields.keys()) add(key, key);
     }
     let checked = 0;
-    for (const f of m.flows) {
+    for (const m of models) for (const f of m.flows) {
       const body = f.conditionExpression?.body ?? '';
       for (const [, variable, literal] of body.matchAll(/(\w+)\s*!?=\s*"([^"]*)"/g)) {
         expect(allowed.get(variable), `${f.id}: no form sets ${variable}`).to.not.equal(undefined);

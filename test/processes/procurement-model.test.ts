@@ -283,16 +283,35 @@ describe('processes/procurement.bpmn: structure', function () {
 
   it('event-based gateways wait for a timer or a message correlated by tenderKey', function () {
     const gw = (id: string) => m.elements.find((e) => e.id === id)!;
-    for (const [id, timerId, messageId, name] of [
-      ['gw_bid_window', 'bid_deadline_reached', 'tender_amended', 'tender-amended'],
-      ['gw_challenge_window', 'challenge_window_closed', 'challenge_filed', 'challenge-filed'],
-    ]) {
+    for (const [id, timerId, ...messages] of [
+      ['gw_bid_window', 'bid_deadline_reached', ['tender_amended', 'tender-amended']],
+      ['gw_challenge_window', 'challenge_window_closed', ['challenge_filed', 'challenge-filed'], ['complaint_decided_in_window', 'complaint-decided']],
+    ] as Array<[string, string, ...Array<[string, string]>]>) {
       expect(gw(id).$type).to.equal('bpmn:EventBasedGateway');
-      expect(gw(id).outgoing!.map((f) => f.targetRef!.id).sort()).to.deep.equal([timerId, messageId].sort());
-      const msg = (gw(messageId).eventDefinitions as Array<{ messageRef: { name: string; extensionElements: { values: Array<{ correlationKey: string }> } } }>)[0].messageRef;
-      expect(msg.name).to.equal(name);
-      expect(msg.extensionElements.values[0].correlationKey).to.equal('=tenderKey');
+      expect(gw(id).outgoing!.map((f) => f.targetRef!.id).sort()).to.deep.equal([timerId, ...messages.map(([e]) => e)].sort());
+      for (const [messageId, name] of messages) {
+        const msg = (gw(messageId).eventDefinitions as Array<{ messageRef: { name: string; extensionElements: { values: Array<{ correlationKey: string }> } } }>)[0].messageRef;
+        expect(msg.name).to.equal(name);
+        expect(msg.extensionElements.values[0].correlationKey).to.equal('=tenderKey');
+      }
     }
+  });
+
+  it('complaints (processes/complaint.bpmn): complaint-decided interrupts the window or the contract and routes by complaintEffect; suspension is noted without interrupting', function () {
+    const el = (id: string) => m.elements.find((e) => e.id === id)!;
+    const messageOf = (id: string) => (el(id).eventDefinitions as Array<{ messageRef: { name: string; extensionElements: { values: Array<{ correlationKey: string }> } } }>)[0].messageRef;
+    for (const [id, name, interrupting] of [
+      ['complaint_decided_on_contract', 'complaint-decided', true], ['procurement_suspended', 'procurement-suspended', false], ['procurement_resumed', 'procurement-resumed', false],
+    ] as Array<[string, string, boolean]>) {
+      expect(el(id).$type, id).to.equal('bpmn:BoundaryEvent');
+      expect((el(id).attachedToRef as El).id, id).to.equal('sign_contract');
+      expect(el(id).cancelActivity !== false, id).to.equal(interrupting);
+      expect(messageOf(id).name).to.equal(name);
+      expect(messageOf(id).extensionElements.values[0].correlationKey).to.equal('=tenderKey');
+    }
+    expect(m.info(el('mark_procurement_suspended')).outputs.map((o) => o.target)).to.include('procurementSuspended');
+    const exits = Object.fromEntries(el('gw_complaint_effect').outgoing!.map((f) => [f.targetRef!.id, (f.conditionExpression as { body?: string }).body]));
+    expect(exits).to.deep.equal({ gw_merge_evaluation: '=complaintEffect = "reevaluate"', gw_merge_failed: '=complaintEffect = "cancel"' });
   });
 
   it('expert evaluation is a parallel multi-instance per panel member; outputs collected in expertScores', function () {

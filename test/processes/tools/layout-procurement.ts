@@ -10,57 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LM, messageDeclaration, modelXml, RM, X, Y, type Flow, type Node } from './bpmn-layout.ts';
 
-type Kind = 'start' | 'end' | 'user' | 'service' | 'gw' | 'evgw' | 'throw' | 'timer' | 'message' | 'bError' | 'bTimer';
-interface Node {
-  id: string;
-  kind: Kind;
-  name?: string;
-  doc?: string;
-  row: number;
-  col: number;
-  lane?: number;
-  // zeebe
-  type?: string;
-  retries?: number;
-  form?: string;
-  assignee?: string;
-  groups?: string;
-  users?: string;
-  due?: string;
-  inputs?: Array<[string, string]>;
-  outputs?: Array<[string, string]>;
-  headers?: Array<[string, string]>;
-  mi?: { coll: string; el: string; outColl: string; outEl: string };
-  timeDate?: string;
-  message?: string; // message id
-  attachedTo?: string;
-  interrupting?: boolean;
-  error?: string; // error id
-  defaultFlow?: string;
-}
-type Side = 'top' | 'bottom' | 'left' | 'right';
-interface Flow {
-  id: string;
-  from: string;
-  to: string;
-  name?: string;
-  cond?: string;
-  exit?: Side;
-  enter?: Side;
-  via?: Array<['x' | 'y', number]>;
-}
-
-const COL = 150;
-const X = (col: number) => 180 + col * COL;
-const ROW = 520;
-const Y = (row: number) => 230 + row * ROW;
-const LANE = (lane: number) => (lane === 0 ? 0 : lane < 0 ? -120 : lane === 1 ? 130 : 240);
-const RM = (k: number) => X(21) + k * 30; // right margin tracks
-const LM = (k: number) => 60 + k * 30; // left margin tracks
-
-const size = (k: Kind) =>
-  k === 'user' || k === 'service' ? { w: 100, h: 80 } : k === 'gw' || k === 'evgw' ? { w: 50, h: 50 } : { w: 36, h: 36 };
 
 const n: Node[] = [];
 const f: Flow[] = [];
@@ -248,7 +199,7 @@ add({ id: 'generate_evaluation_report', kind: 'service', name: '生成评标报�
   doc: '按模板 evaluation-report（文书 12 评标报告）生成并存档。' });
 add({ id: 'compute_confirm_deadline', kind: 'service', name: '计算定标期限', row: 3, col: 8, type: 'compute-deadline', retries: 3, headers: [['rule', 'T9'], ['resultVariable', 'confirmDeadline']],
   doc: '按法定时限 T9（采购人自收到评标报告之日起5个工作日内确定中标人）计算 confirmDeadline 与 confirmDeadlineAt。' });
-add({ id: 'confirm_winner', kind: 'user', name: '确定中标人', row: 3, col: 9, form: 'winner-confirmation', assignee: '=initiator',
+add({ id: 'confirm_winner', kind: 'user', name: '确定中标人', row: 3, col: 9, form: 'winner-confirmation', assignee: '=initiator', due: '=confirmDeadlineAt',
   outputs: [['=winnerBidId', 'winnerBidId'], ['=confirmationNote', 'confirmationNote'], ['=false', 'winnerDeemed']],
   headers: [['legalBasis', '政府采购法实施条例第43条；财政部令第87号第68条']],
   doc: '采购人在评标报告确定的中标候选人中按顺序确定中标人（winnerBidId，选项 candidateOptions），并可填写说明。期限 confirmDeadlineAt 内未确定又未说明理由的，视为确定排名第一的候选人。' });
@@ -304,11 +255,15 @@ flow({ id: 'flow_reply_done', from: 'generate_challenge_reply', to: 'gw_challeng
 flow({ id: 'flow_challenge_rejected', from: 'gw_challenge_outcome', to: 'gw_merge_challenge_window', name: '驳回', cond: '=challengeOutcome = "rejected"', exit: 'top', via: [['y', Y(3) - 200]], enter: 'top' });
 flow({ id: 'flow_challenge_reevaluate', from: 'gw_challenge_outcome', to: 'gw_merge_evaluation', name: '成立，重新评审', cond: '=challengeOutcome = "upheld_reevaluate"', exit: 'top', via: [['y', Y(3) - 230]], enter: 'top' });
 flow({ id: 'flow_challenge_cancel', from: 'gw_challenge_outcome', to: 'gw_merge_failed', name: '成立，废标', cond: '=challengeOutcome = "upheld_cancel"', exit: 'right', via: [['x', RM(0)], ['y', Y(5) + 200]], enter: 'bottom' });
+add({ id: 'complaint_decided_in_window', kind: 'message', name: '收到投诉处理决定', row: 3, col: 16, lane: 1, message: 'msg_complaint_decided',
+  doc: '质疑期间财政部门作出投诉处理决定（流程 complaint 发送消息 complaint-decided，按 tenderKey 关联；只有影响采购结果的决定才发送：complaintEffect 为 reevaluate 或 cancel，变量 complaintId、complaintDecisionNo、complaintTenderId）。' });
+flow({ id: 'flow_wait_complaint_decision', from: 'gw_challenge_window', to: 'complaint_decided_in_window', exit: 'bottom', enter: 'left' });
+flow({ id: 'flow_complaint_decided_in_window', from: 'complaint_decided_in_window', to: 'gw_merge_complaint_effect', exit: 'bottom', via: [['y', Y(4) - 150], ['x', LM(3)]], enter: 'left' });
 flow({ id: 'flow_to_contract', from: 'challenge_window_closed', to: 'gw_merge_contract', exit: 'right', via: [['x', X(16) + 60], ['y', Y(3) + 250]], enter: 'top' });
 
 // ---------------------------------------------------------------- E 合同、验收、归档
 add({ id: 'gw_merge_contract', kind: 'gw', row: 4, col: 0 });
-add({ id: 'sign_contract', kind: 'user', name: '签订采购合同', row: 4, col: 1, form: 'contract-signing', assignee: '=initiator',
+add({ id: 'sign_contract', kind: 'user', name: '签订采购合同', row: 4, col: 1, form: 'contract-signing', assignee: '=initiator', due: '=contractDeadlineAt',
   headers: [['legalBasis', '政府采购法第46条；政府采购法实施条例第49条；财政部令第87号第71条、第73条']],
   doc: '采购人自中标通知书发出之日起30日内按招标文件和中标人投标文件订立书面合同：合同编号、签订日期、合同金额、付款方式、履约期限、验收要求、履约保证金（不超过合同金额的10%）。“登记合同”退回（CONTRACT_INVALID）时表单显示 contractProblems，重新填写后再次登记。' });
 add({ id: 'contract_deadline_passed', kind: 'bTimer', name: '签约期限届满', row: 4, col: 1, attachedTo: 'sign_contract', interrupting: false, timeDate: '=contractDeadlineAt',
@@ -347,6 +302,29 @@ add({ id: 'archive_project', kind: 'service', name: '项目归档', row: 4, col:
   doc: '采购文件（申请、审批、招标、投标、开标、评标、定标、质疑、合同、验收）归档，保存期限自采购结束之日起不少于15年（政府采购法第42条）。' });
 add({ id: 'end_archived', kind: 'end', name: '项目完成归档', row: 4, col: 12, outputs: [['="archived"', 'outcome']] });
 
+add({ id: 'complaint_decided_on_contract', kind: 'bMessage', name: '投诉处理决定', row: 4, col: 1, attachedTo: 'sign_contract', message: 'msg_complaint_decided', dx: -40,
+  doc: '中断：签约前财政部门作出影响采购结果的投诉处理决定（消息 complaint-decided，complaintEffect 为 reevaluate 或 cancel），中止“签订采购合同”，按决定重新评审或废标（财政部令第94号第32条）。驳回投诉或不影响采购结果的决定不发送此消息，合同照常签订。' });
+add({ id: 'procurement_suspended', kind: 'bMessage', name: '暂停采购活动', row: 4, col: 1, attachedTo: 'sign_contract', message: 'msg_procurement_suspended', interrupting: false, dx: -10, top: true,
+  doc: '非中断：财政部门处理投诉期间书面通知暂停采购活动（消息 procurement-suspended，变量 suspendedUntil，最长30日，财政部令第94号第28条）。暂停期间服务端拒绝签收和办理本项目的任务（409 PROCUREMENT_SUSPENDED），签约任务保持开放。' });
+add({ id: 'mark_procurement_suspended', kind: 'throw', name: '记录暂停', row: 4, col: 2, lane: -1, outputs: [['=true', 'procurementSuspended'], ['=suspendedUntil', 'suspendedUntil']],
+  doc: '记下 procurementSuspended := true 及暂停截止时间 suspendedUntil（由投诉流程按法定时限 T18 计算）。' });
+add({ id: 'end_suspension_noted', kind: 'end', name: '暂停已记录', row: 4, col: 3, lane: -1 });
+add({ id: 'procurement_resumed', kind: 'bMessage', name: '恢复采购活动', row: 4, col: 1, attachedTo: 'sign_contract', message: 'msg_procurement_resumed', interrupting: false, dx: 30, top: true,
+  doc: '非中断：投诉处理决定作出或暂停期满时恢复采购活动（消息 procurement-resumed）。' });
+add({ id: 'mark_procurement_resumed', kind: 'throw', name: '记录恢复', row: 4, col: 4, lane: -1, outputs: [['=false', 'procurementSuspended']],
+  doc: '记下 procurementSuspended := false。' });
+add({ id: 'end_resumption_noted', kind: 'end', name: '恢复已记录', row: 4, col: 5, lane: -1 });
+add({ id: 'gw_merge_complaint_effect', kind: 'gw', row: 4, col: 0, lane: 2 });
+add({ id: 'gw_complaint_effect', kind: 'gw', name: '投诉处理决定的效力', row: 5, col: 0, lane: -1,
+  doc: '投诉处理决定影响采购结果：reevaluate（责令重新评审/重新确定中标人）回到评标；cancel（认定中标结果无效、责令重新开展采购活动）废标。' });
+flow({ id: 'flow_suspended', from: 'procurement_suspended', to: 'mark_procurement_suspended', exit: 'top', enter: 'left' });
+flow({ id: 'flow_suspension_noted', from: 'mark_procurement_suspended', to: 'end_suspension_noted' });
+flow({ id: 'flow_resumed', from: 'procurement_resumed', to: 'mark_procurement_resumed', exit: 'top', via: [['y', Y(4) - 170]], enter: 'top' });
+flow({ id: 'flow_resumption_noted', from: 'mark_procurement_resumed', to: 'end_resumption_noted' });
+flow({ id: 'flow_complaint_decided_on_contract', from: 'complaint_decided_on_contract', to: 'gw_merge_complaint_effect', exit: 'bottom', enter: 'right' });
+flow({ id: 'flow_to_complaint_effect', from: 'gw_merge_complaint_effect', to: 'gw_complaint_effect', exit: 'bottom', enter: 'top' });
+flow({ id: 'flow_complaint_reevaluate', from: 'gw_complaint_effect', to: 'gw_merge_evaluation', name: '投诉成立，重新评审', cond: '=complaintEffect = "reevaluate"', exit: 'left', via: [['x', LM(2)], ['y', Y(3) + 210]], enter: 'bottom' });
+flow({ id: 'flow_complaint_cancel', from: 'gw_complaint_effect', to: 'gw_merge_failed', name: '投诉成立，废标', cond: '=complaintEffect = "cancel"', exit: 'right', enter: 'top' });
 flow({ id: 'flow_to_sign_contract', from: 'gw_merge_contract', to: 'sign_contract' });
 flow({ id: 'flow_contract_late', from: 'contract_deadline_passed', to: 'gw_contract_escalated', exit: 'bottom', enter: 'left' });
 flow({ id: 'flow_escalate_now', from: 'gw_contract_escalated', to: 'mark_contract_escalated', name: '未督办' });
@@ -390,186 +368,31 @@ flow({ id: 'flow_change_method', from: 'gw_failure_decision', to: 'apply_new_met
 flow({ id: 'flow_new_method', from: 'apply_new_method', to: 'gw_merge_before_city', exit: 'top', via: [['y', Y(5) - 260], ['x', LM(0)], ['y', Y(0) - 100]], enter: 'top' });
 flow({ id: 'flow_terminate', from: 'gw_failure_decision', to: 'end_terminated', name: '终止', cond: '=nextAction = "terminate"' });
 
-// ---------------------------------------------------------------- geometry
-const byId = new Map(n.map((x) => [x.id, x]));
-interface Box { x: number; y: number; w: number; h: number }
-const boxes = new Map<string, Box>();
-for (const e of n) {
-  const { w, h } = size(e.kind);
-  if (e.kind === 'bError' || e.kind === 'bTimer') continue;
-  const cx = X(e.col);
-  const cy = Y(e.row) + LANE(e.lane ?? 0);
-  boxes.set(e.id, { x: cx - w / 2, y: cy - h / 2, w, h });
-}
-for (const e of n) {
-  if (e.kind !== 'bError' && e.kind !== 'bTimer') continue;
-  const host = boxes.get(e.attachedTo!)!;
-  boxes.set(e.id, { x: host.x + host.w / 2 - 18 + 20, y: host.y + host.h - 18, w: 36, h: 36 });
-}
-const cx = (b: Box) => b.x + b.w / 2;
-const cy = (b: Box) => b.y + b.h / 2;
-function sidePoint(b: Box, s: Side) {
-  if (s === 'top') return { x: cx(b), y: b.y };
-  if (s === 'bottom') return { x: cx(b), y: b.y + b.h };
-  if (s === 'left') return { x: b.x, y: cy(b) };
-  return { x: b.x + b.w, y: cy(b) };
-}
-function route(fl: Flow) {
-  const s = boxes.get(fl.from)!;
-  const t = boxes.get(fl.to)!;
-  const exit: Side = fl.exit ?? 'right';
-  const enter: Side = fl.enter ?? 'left';
-  const pts = [sidePoint(s, exit)];
-  for (const [axis, v] of fl.via ?? []) {
-    const last = pts[pts.length - 1];
-    pts.push(axis === 'x' ? { x: v, y: last.y } : { x: last.x, y: v });
-  }
-  const end = sidePoint(t, enter);
-  const last = pts[pts.length - 1];
-  if (last.x !== end.x && last.y !== end.y) {
-    pts.push(enter === 'top' || enter === 'bottom' ? { x: end.x, y: last.y } : { x: last.x, y: end.y });
-  }
-  pts.push(end);
-  // drop duplicates and collinear middles
-  const out = pts.filter((p, i) => i === 0 || p.x !== pts[i - 1].x || p.y !== pts[i - 1].y);
-  return out.filter((p, i) => {
-    if (i === 0 || i === out.length - 1) return true;
-    const a = out[i - 1], c = out[i + 1];
-    return !((a.x === p.x && p.x === c.x) || (a.y === p.y && p.y === c.y));
-  });
-}
-
-// ---------------------------------------------------------------- XML
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const escText = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const incoming = (id: string) => f.filter((x) => x.to === id).map((x) => x.id);
-const outgoing = (id: string) => f.filter((x) => x.from === id).map((x) => x.id);
-
-function extensions(e: Node): string {
-  const parts: string[] = [];
-  if (e.kind === 'service') parts.push(`<zeebe:taskDefinition type="${e.type}" retries="${e.retries ?? 3}" />`);
-  if (e.kind === 'user') {
-    parts.push('<zeebe:userTask />');
-    parts.push(`<zeebe:formDefinition formId="${e.form}" />`);
-    const a = [e.assignee ? `assignee="${esc(e.assignee)}"` : '', e.groups ? `candidateGroups="${esc(e.groups)}"` : '', e.users ? `candidateUsers="${esc(e.users)}"` : ''].filter(Boolean).join(' ');
-    parts.push(`<zeebe:assignmentDefinition ${a} />`);
-    if (e.due) parts.push(`<zeebe:taskSchedule dueDate="${esc(e.due)}" />`);
-  }
-  if (e.inputs?.length || e.outputs?.length) {
-    parts.push('<zeebe:ioMapping>');
-    for (const [s, t] of e.inputs ?? []) parts.push(`  <zeebe:input source="${esc(s)}" target="${t}" />`);
-    for (const [s, t] of e.outputs ?? []) parts.push(`  <zeebe:output source="${esc(s)}" target="${t}" />`);
-    parts.push('</zeebe:ioMapping>');
-  }
-  if (e.headers?.length) {
-    parts.push('<zeebe:taskHeaders>');
-    for (const [k, v] of e.headers) parts.push(`  <zeebe:header key="${k}" value="${esc(v)}" />`);
-    parts.push('</zeebe:taskHeaders>');
-  }
-  if (!parts.length) return '';
-  return `      <bpmn:extensionElements>\n${parts.map((p) => `        ${p}`).join('\n')}\n      </bpmn:extensionElements>\n`;
-}
-
-const TAG: Record<Kind, string> = {
-  start: 'startEvent', end: 'endEvent', user: 'userTask', service: 'serviceTask', gw: 'exclusiveGateway', evgw: 'eventBasedGateway',
-  throw: 'intermediateThrowEvent', timer: 'intermediateCatchEvent', message: 'intermediateCatchEvent', bError: 'boundaryEvent', bTimer: 'boundaryEvent',
-};
-
-function element(e: Node): string {
-  const tag = TAG[e.kind];
-  const attrs = [`id="${e.id}"`];
-  if (e.name) attrs.push(`name="${esc(e.name)}"`);
-  if (e.kind === 'bError' || e.kind === 'bTimer') {
-    if (e.kind === 'bTimer' && e.interrupting === false) attrs.push('cancelActivity="false"');
-    attrs.push(`attachedToRef="${e.attachedTo}"`);
-  }
-  const gwOut = outgoing(e.id);
-  if (e.kind === 'gw' && e.defaultFlow) attrs.push(`default="${e.defaultFlow}"`);
-  let body = '';
-  if (e.doc) body += `      <bpmn:documentation>${escText(e.doc)}</bpmn:documentation>\n`;
-  body += extensions(e);
-  for (const i of incoming(e.id)) body += `      <bpmn:incoming>${i}</bpmn:incoming>\n`;
-  for (const o of gwOut) body += `      <bpmn:outgoing>${o}</bpmn:outgoing>\n`;
-  if (e.mi) {
-    body += `      <bpmn:multiInstanceLoopCharacteristics>\n        <bpmn:extensionElements>\n          <zeebe:loopCharacteristics inputCollection="${esc(e.mi.coll)}" inputElement="${e.mi.el}" outputCollection="${e.mi.outColl}" outputElement="${esc(e.mi.outEl)}" />\n        </bpmn:extensionElements>\n      </bpmn:multiInstanceLoopCharacteristics>\n`;
-  }
-  if (e.kind === 'timer' || e.kind === 'bTimer') {
-    body += `      <bpmn:timerEventDefinition id="${e.id}_timer">\n        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">${escText(e.timeDate!)}</bpmn:timeDate>\n      </bpmn:timerEventDefinition>\n`;
-  }
-  if (e.kind === 'message') body += `      <bpmn:messageEventDefinition id="${e.id}_message" messageRef="${e.message}" />\n`;
-  if (e.kind === 'bError') body += `      <bpmn:errorEventDefinition id="${e.id}_error" errorRef="${e.error}" />\n`;
-  return `    <bpmn:${tag} ${attrs.join(' ')}>\n${body}    </bpmn:${tag}>\n`;
-}
-
-function sequenceFlow(x: Flow): string {
-  const attrs = [`id="${x.id}"`];
-  if (x.name) attrs.push(`name="${esc(x.name)}"`);
-  attrs.push(`sourceRef="${x.from}"`, `targetRef="${x.to}"`);
-  if (!x.cond) return `    <bpmn:sequenceFlow ${attrs.join(' ')} />\n`;
-  return `    <bpmn:sequenceFlow ${attrs.join(' ')}>\n      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">${escText(x.cond)}</bpmn:conditionExpression>\n    </bpmn:sequenceFlow>\n`;
-}
-
 const PROCESS_DOC = `政府采购项目全流程（财政部门审批 → 招标 → 开标与资格审查 → 评标与定标 → 合同、验收与归档；废标后重新招标、变更采购方式或终止）。
 A 申报与审批：采购人申报 → 生成项目编号 → 金额换算为分 → 校验采购申请 →（市财政审批）→ 主管部门审批 → 财政采购股审核 → 监督审批 → 生成审批表。任一审批“退回”或校验不通过（APPLICATION_INVALID）交发起人修改后重新提交或撤回。四个审批任务带任务头 approvalStage（city/dept/finance/supervisor）：发起人不得办理，同一人不得办理同一实例的两个不同审批环节；各审批任务把收件箱写入的服务端变量 completedBy、completedByName 映射为 cityApprover/deptApprover/financeApprover/supervisorApprover（及 …ApproverName），审批表据此署名。
 B 招标：代理机构（agencyUsers）编制招标文件 → 检查评审设置 → 发布招标公告（不合规 TENDER_INVALID 退回修改）→ 生成招标公告与招标文件 → 等待投标截止（期间的澄清修改顺延截止时间）。
 C 开标与资格审查：开标 → 投标人不足 minBids 废标 → 信用查询与资格审查 → 代理机构确认资格审查结论（结论有误 QUALIFICATION_INVALID 退回重新审查，显示 qualificationProblems）→ 合格投标人不足废标。
-D 评标与定标：抽取专家 → 专家独立评审（多实例）→ 汇总排序与评标报告 → 采购人限期确定中标人（逾期视为第一候选人）→ 中标公告与通知书 → 质疑期（质疑答复：驳回、重新评审或废标）。
+D 评标与定标：抽取专家 → 专家独立评审（多实例）→ 汇总排序与评标报告 → 采购人限期确定中标人（逾期视为第一候选人）→ 中标公告与通知书 → 质疑期（质疑答复：驳回、重新评审或废标）。\n投诉（流程 complaint，按 tenderKey 关联的消息）：财政部门的投诉处理决定影响采购结果时（complaint-decided，complaintEffect = reevaluate / cancel），质疑期内或签约前的本流程转入重新评审或废标；暂停采购活动（procurement-suspended / procurement-resumed）记入 procurementSuspended，暂停期间服务端拒绝办理本项目任务。
 E 合同：30日内签订合同（逾期报监管部门督办，不中断，每个项目只督办一次：contractEscalated）→ 登记合同（金额超过中标金额、履约保证金超过10%等 CONTRACT_INVALID 退回重签，显示 contractProblems）→ 2个工作日内公告合同（合同公告的公告日期取公告表单的 publishedDate）→ 履约验收（不合格整改重验）→ 归档。
 F 废标：登记废标与公告 → 采购人决定重新招标、变更采购方式（重新审批）或终止。
 启动时由服务端写入的变量：initiator（发起人用户名）；cityApprovalThresholdFen（公开招标数额标准，单位：分，取自配置，按年度和行政级别版本化，不写死在模型中）；agencyOptions（在册代理机构选项）、purchaserOrgId、purchaserName。
 模型中不写死任何期限或数额：截止时间、定标期限、质疑期、签约期限与公告期限均由工作者按工作日历和法定时限（附法律依据）计算后写入变量，由定时器（timeDate）和任务到期日引用。金额一律为整数“分”。
 Whole government procurement chain (issue 4). Variables set at start by the server: initiator, cityApprovalThresholdFen (from configuration), agencyOptions, purchaserOrgId, purchaserName.`;
 
-function xml(): string {
-  let s = `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="definitions_procurement" targetNamespace="http://fucheng.gov.cn/eprocurement/bpmn" exporter="fucheng-eprocurement" exporterVersion="0.2.0" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.8.0">
-  <bpmn:error id="error_application_invalid" name="申请不合规" errorCode="APPLICATION_INVALID" />
+
+const DECLARATIONS = `  <bpmn:error id="error_application_invalid" name="申请不合规" errorCode="APPLICATION_INVALID" />
   <bpmn:error id="error_tender_invalid" name="招标设置不合规" errorCode="TENDER_INVALID" />
   <bpmn:error id="error_qualification_invalid" name="资格审查结论有误" errorCode="QUALIFICATION_INVALID" />
   <bpmn:error id="error_contract_invalid" name="合同信息不合规" errorCode="CONTRACT_INVALID" />
-  <bpmn:message id="msg_tender_amended" name="tender-amended">
-    <bpmn:extensionElements>
-      <zeebe:subscription correlationKey="=tenderKey" />
-    </bpmn:extensionElements>
-  </bpmn:message>
-  <bpmn:message id="msg_challenge_filed" name="challenge-filed">
-    <bpmn:extensionElements>
-      <zeebe:subscription correlationKey="=tenderKey" />
-    </bpmn:extensionElements>
-  </bpmn:message>
-  <bpmn:process id="procurement" name="政府采购项目全流程" isExecutable="true">
-    <bpmn:documentation>${escText(PROCESS_DOC)}</bpmn:documentation>
-    <bpmn:extensionElements>
-      <zeebe:versionTag value="2026.2" />
-    </bpmn:extensionElements>
-`;
-  for (const e of n) s += element(e);
-  for (const x of f) s += sequenceFlow(x);
-  s += `  </bpmn:process>
-  <bpmndi:BPMNDiagram id="diagram_procurement">
-    <bpmndi:BPMNPlane id="plane_procurement" bpmnElement="procurement">
-`;
-  for (const e of n) {
-    const b = boxes.get(e.id)!;
-    const marker = e.kind === 'gw' ? ' isMarkerVisible="true"' : '';
-    s += `      <bpmndi:BPMNShape id="${e.id}_di" bpmnElement="${e.id}"${marker}>\n        <dc:Bounds x="${b.x}" y="${b.y}" width="${b.w}" height="${b.h}" />\n      </bpmndi:BPMNShape>\n`;
-  }
-  for (const x of f) {
-    s += `      <bpmndi:BPMNEdge id="${x.id}_di" bpmnElement="${x.id}">\n`;
-    for (const p of route(x)) s += `        <di:waypoint x="${p.x}" y="${p.y}" />\n`;
-    s += `      </bpmndi:BPMNEdge>\n`;
-  }
-  s += `    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>
-`;
-  return s;
-}
+` + [
+  ['msg_tender_amended', 'tender-amended'], ['msg_challenge_filed', 'challenge-filed'], ['msg_complaint_decided', 'complaint-decided'],
+  ['msg_procurement_suspended', 'procurement-suspended'], ['msg_procurement_resumed', 'procurement-resumed'],
+].map(([id, name]) => messageDeclaration(id!, name!, '=tenderKey')).join('');
 
-for (const x of f) {
-  if (!byId.has(x.from) || !byId.has(x.to)) throw new Error(`flow ${x.id}: unknown end`);
-}
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2] ?? path.join(here, '..', '..', '..', 'processes', 'procurement.bpmn');
-fs.writeFileSync(out, xml());
+fs.writeFileSync(out, modelXml({
+  definitionsId: 'definitions_procurement', processId: 'procurement', processName: '政府采购项目全流程', versionTag: '2026.2',
+  doc: PROCESS_DOC, declarations: DECLARATIONS, nodes: n, flows: f,
+}));
 console.log(`wrote ${out}: ${n.length} elements, ${f.length} flows`);
