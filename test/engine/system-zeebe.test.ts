@@ -31,7 +31,8 @@ describe('the system on ENGINE=zeebe (over the test doubles)', function () {
     doubles = await startZeebeDoubles(clock, { searchLagMs: 20 });
     const db = await createTestDatabaseUrl();
     const processesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eproc-processes-'));
-    for (const f of fs.readdirSync(PROCESSES_DIR).filter((x) => x.endsWith('.bpmn'))) {
+    // complaint.bpmn waits on a timer (the end of a suspension), which the doubles refuse; real Zeebe runs it.
+    for (const f of fs.readdirSync(PROCESSES_DIR).filter((x) => x.endsWith('.bpmn') && x !== 'complaint.bpmn')) {
       fs.writeFileSync(path.join(processesDir, f), f === 'procurement.bpmn' ? await approvalStageModel(readModel(f)) : readModel(f));
     }
     drop = async () => {
