@@ -144,6 +144,40 @@ describe('chain (complaint): rejected challenge → complaint → suspension →
     expect(p.activeElements.map((a) => a.elementId)).to.include('expert_evaluation');
   });
 
+  it('a suspension ends by itself after T18 (30 days): the procurement is told, its tasks can be done again', async () => {
+    const id3 = await approvedProject(c);
+    const run = await runToConfirmation(c, id3, bidders, { bidDeadline: '2026-09-15T09:30' });
+    await confirmWinner(c, id3, run.bids['四川长虹教育科技有限公司']!);
+    const ch = await c.post('sup_changhong', `/api/tenders/${run.tenderId}/challenges`, challengeBody('我公司认为评审中的价格扣除计算有误。'));
+    expect(ch.status, JSON.stringify(ch.body)).to.equal(201);
+    await c.complete('agency', id3, 'answer_challenge', { challengeOutcome: 'rejected', challengeReply: '经复核，价格扣除计算无误，质疑事项不成立。' });
+    const v = await c.vars(id3);
+    await c.advanceTo(v.challengeDeadlineAt as string);
+    await c.advance(60_000);
+    const res = await c.post('sup_changhong', '/api/complaints', complaintBody(ch.body.challengeId));
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const ci = res.body.instanceId as string;
+    await c.complete('supervisor', ci, 'review_complaint', { reviewDecision: 'accept', reviewReason: '符合投诉条件。' });
+    await c.complete('agency', ci, 'respondent_explanation', { respondentStatement: '价格扣除按招标文件第二章计算。' });
+    await c.complete('supervisor', ci, 'investigate_complaint', { investigationNotes: '复核价格扣除。', suspendProcurement: 'yes' });
+    const cv = await c.vars(ci);
+    expect((cv.suspensionEnd as Vars).ruleId).to.equal('T18');
+    const sign = await c.task('purchaser', id3, 'sign_contract');
+    expect((await c.post('purchaser', `/api/tasks/${sign.id}/claim`)).body.error.code).to.equal('PROCUREMENT_SUSPENDED');
+    await c.advanceTo(cv.suspensionEndAt as string);
+    await c.advance(60_000);
+    await c.expectNoIncidents(ci);
+    const p = await c.instance(id3);
+    expect(p.variables.procurementSuspended).to.equal(false);
+    expect(p.history.map((h) => h.elementId)).to.include('procurement_resumed');
+    expect((await c.post('purchaser', `/api/tasks/${sign.id}/claim`)).status).to.equal(200);
+    // The decision task stays open; dismissed: no message, the contract goes on.
+    await c.complete('supervisor', ci, 'decide_complaint', { ...decision({ decisionNo: '涪财采决〔2026〕3号' }), decisionResult: 'dismissed' });
+    await c.expectNoIncidents(ci);
+    expect((await c.get('supervisor', `/api/complaints/${res.body.complaintId}`)).body).to.include({ status: 'decided', effect: 'continue' });
+    expect((await c.inbox('purchaser', { instanceId: id3 })).map((t) => t.elementId)).to.include('sign_contract');
+  });
+
   it('a complaint after T15 is refused (422 naming the deadline)', async () => {
     // 15 working days after the first project's reply have long passed by now (the second project ran for months).
     const late = await c.post('sup_kechuang', '/api/complaints', complaintBody(challengeId));
