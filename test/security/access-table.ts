@@ -48,6 +48,8 @@ export const ACCESS: Record<string, AccessRule> = {
   'GET /api/health': { allow: 'public' },
   // swagger's JSON under the docs router (mounted at /api): /api/openapi.json
   'GET /openapi.json': { allow: 'public' },
+  // Prometheus scrape (H6, server/metrics): open unless METRICS_TOKEN is set, then a static bearer token (401 as text/plain).
+  'GET /metrics': { allow: 'public', auth: 'metrics', note: 'METRICS_TOKEN gates it; not a JWT route' },
   'POST /api/auth/login': { allow: 'public' },
   'GET /api/auth/me': { allow: 'authenticated' },
   'GET /api/tasks': { allow: 'authenticated' },

@@ -120,4 +120,50 @@ describe('security: role matrix (every route × every role × own/other object)'
     expect(wrong, wrong.join('\n')).to.deep.equal([]);
     expect(changedTables(before, await digestTables(w.c.tdb.db)), 'tables changed by refused probes').to.deep.equal([]);
   });
+
+  it('actions on another\'s object are refused and change nothing (valid bodies, so only ownership stops them)', async () => {
+    const { tender, bid, bidB, task, supplier, agency, document } = w.ids;
+    const cases: { who: Actor; method: 'post' | 'delete' | 'patch'; url: string; body?: object; want: number[] }[] = [
+      // an agency that is not the tender's agency amends it
+      { who: 'agency2', method: 'post', url: `/api/tenders/${tender}/amendments`, body: { title: '澄清', changes: [{ item: '交货期', original: '30日', revised: '20日' }], substantive: false }, want: [403, 404] },
+      // a supplier withdraws another supplier's bid
+      { who: 'sup_b', method: 'delete', url: `/api/tenders/${tender}/bids/${bid}`, want: [403, 404] },
+      { who: 'sup_a', method: 'delete', url: `/api/tenders/${tender}/bids/${bidB}`, want: [403, 404] },
+      // someone who is not a candidate claims or completes the department's task
+      { who: 'purchaser', method: 'post', url: `/api/tasks/${task}/claim`, body: {}, want: [403] },
+      { who: 'purchaser2', method: 'post', url: `/api/tasks/${task}/complete`, body: { variables: { decision: 'approve', comment: '同意' } }, want: [403] },
+      { who: 'finance_section', method: 'post', url: `/api/tasks/${task}/comments`, body: { text: '意见' }, want: [403, 422] },
+      // a supplier edits another supplier's register record; another agency edits the demo agency's record
+      { who: 'sup_b', method: 'patch', url: `/api/suppliers/${supplier}`, body: { contactName: '冒名', version: 1 }, want: [403] },
+      { who: 'agency2', method: 'patch', url: `/api/agencies/${agency}`, body: { contactName: '冒名', version: 1 }, want: [403] },
+      // another purchaser organisation adds a version to P1's document
+      { who: 'purchaser2', method: 'post', url: `/api/documents/${document}/versions`, body: { data: {} }, want: [403, 404, 422] },
+    ];
+    const before = await digestTables(w.c.tdb.db);
+    const wrong: string[] = [];
+    for (const k of cases) {
+      let req = request(w.app)[k.method](k.url).set('Authorization', await w.c.auth(k.who));
+      if (k.body) req = req.send(k.body);
+      const res = await req;
+      if (!k.want.includes(res.status)) wrong.push(`${k.who} ${k.method.toUpperCase()} ${k.url}: ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+    }
+    expect(wrong, wrong.join('\n')).to.deep.equal([]);
+    expect(changedTables(before, await digestTables(w.c.tdb.db))).to.deep.equal([]);
+  });
+
+  it('sealed bids: a supplier\'s list holds only its own bids; no other role sees any before the opening', async () => {
+    const { tender, bid, bidB } = w.ids;
+    const ids = async (who: Actor) => {
+      const res = await request(w.app).get(`/api/tenders/${tender}/bids`).set('Authorization', await w.c.auth(who));
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      const text = JSON.stringify(res.body);
+      return { text, ids: ((res.body.bids ?? res.body.items ?? []) as { id?: number; bidId?: number }[]).map((b) => String(b.id ?? b.bidId)) };
+    };
+    const a = await ids('sup_a');
+    const b = await ids('sup_b');
+    expect(a.ids).to.deep.equal([bid]);
+    expect(b.ids).to.deep.equal([bidB]);
+    expect(b.text).to.not.contain('20000000'); // sup_a's total (200,000.00 元 in fen)
+    expect((await ids('supplier')).ids).to.deep.equal([]);
+  });
 });
