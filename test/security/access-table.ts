@@ -30,6 +30,8 @@ export interface AccessRule {
   ids?: Record<string, string>;
   object?: ObjectRule;
   auth?: 'metrics';
+  /** Declared ahead of a route another helper is landing: may be absent from the app (checked fully once served). */
+  pending?: true;
   /** The body is not JSON (server/http/route.ts rawBody): probes send none. */
   raw?: true;
   /** A PDF: 503 PDF_UNAVAILABLE on a machine without Chromium counts as served (the tests of documents cover PDFs). */
@@ -164,4 +166,7 @@ export const ACCESS: Record<string, AccessRule> = {
   'POST /api/reports': { allow: 'public' },
   'GET /api/reports': { allow: ['supervisor', 'auditor'] },
   'GET /api/reports/:trackingCode': { allow: 'public', ids: { trackingCode: 'trackingCode' } },
+  // Audit trail (H1, landing this stop): supervisors and auditors read and verify it.
+  'GET /api/audit': { allow: ['supervisor', 'auditor'], pending: true },
+  'GET /api/audit/verify': { allow: ['supervisor', 'auditor'], pending: true },
 };
