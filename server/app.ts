@@ -33,6 +33,7 @@ import { registerProjectRoutes } from './procurement/routes.ts';
 import { registerTenderRoutes } from './tender/routes.ts';
 import { registerEvaluationRoutes } from './evaluation/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
+import { auditRefusals } from './audit/refusals.ts';
 import { registerComplaintRoutes } from './complaints/routes.ts';
 import { registerSupervisionRoutes } from './supervision/routes.ts';
 import { registerExchangeRoutes } from './exchange/routes.ts';
@@ -114,6 +115,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   app.use('/api', docsRouter(api.registry, APP_VERSION));
   app.use('/api', apiNotFound);
   app.use(webRouter());
+  app.use(auditRefusals(db, clock, logger)); // 403s and failed logins into the audit trail, then the JSON error
   app.use(errorHandler(logger));
   return app;
 }
