@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import type { ComponentDeps } from '../http/component-deps.ts';
 import { addRoute, type Api } from '../http/route.ts';
-import { listAudit, verifyAuditChain } from './index.ts';
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../db.ts';
+import { listAudit, verifyAuditChain, type AuditEntry } from './index.ts';
 import { attachAuditListener } from './listener.ts';
 
 const READERS = ['supervisor', 'auditor'] as const;
@@ -70,7 +72,10 @@ export function registerAuditRoutes(api: Api, deps: ComponentDeps): void {
       query: listQuery,
       response: { description: '一页记录及下一页游标', schema: z.object({ entries: z.array(entrySchema), nextBefore: z.number().int().nullable() }) },
     },
-    async ({ query }) => listAudit(deps.db, query),
+    async ({ query }) => {
+      const page = await listAudit(deps.db, query);
+      return { ...page, entries: await maskSealedBids(deps.db, page.entries) };
+    },
   );
   addRoute(
     api,
@@ -84,5 +89,24 @@ export function registerAuditRoutes(api: Api, deps: ComponentDeps): void {
       response: { description: '校验结果', schema: verifySchema },
     },
     async () => verifyAuditChain(deps.db),
+  );
+}
+
+/**
+ * Who bid is confidential until the opening (令87 Art. 25; server/tender/): entries about bids of a tender not yet
+ * opened show neither the bidder nor the receipt. The stored entry is whole (the chain verifies it); its hash reveals
+ * nothing guessable, since it covers the salted receipt digest.
+ */
+async function maskSealedBids(db: Database, entries: AuditEntry[]): Promise<AuditEntry[]> {
+  const tenderIds = [...new Set(entries.filter((e) => e.objectType === 'bid').map((e) => Number(e.summary?.tenderId)).filter(Number.isInteger))];
+  if (!tenderIds.length) return entries;
+  const rows = await db.sequelize.query<{ id: number | string; opened_at: unknown }>('SELECT id, opened_at FROM tenders WHERE id IN (:ids)', {
+    replacements: { ids: tenderIds }, type: QueryTypes.SELECT,
+  });
+  const opened = new Set(rows.filter((r) => r.opened_at != null).map((r) => Number(r.id)));
+  return entries.map((e) =>
+    e.objectType === 'bid' && !opened.has(Number(e.summary?.tenderId))
+      ? { ...e, actor: null, roles: [], summary: { tenderId: e.summary?.tenderId ?? null, sealed: '开标前保密 (confidential until the opening)' } }
+      : e,
   );
 }

@@ -4,6 +4,7 @@
  * overwritten: regenerating adds a version. A job key makes generation from a process idempotent: the second
  * delivery of the same job returns the version the first one stored.
  */
+import { appendAudit } from '../audit/index.ts';
 import crypto from 'node:crypto';
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { CalendarService } from '../calendar/service.ts';
@@ -232,7 +233,14 @@ export function createDocumentService(deps: DocumentDeps) {
     );
     const document = (await getDocument(documentId, tx))!;
     const v = await one(`SELECT ${VERSION_COLUMNS} FROM document_versions WHERE document_id = :documentId AND version = :version`, { documentId, version }, tx);
-    return { document, version: toVersion(v!), created: true };
+    const stored = toVersion(v!);
+    // In the same transaction as the version: a generated document without its audit entry cannot exist.
+    await appendAudit(tx, {
+      at: now, actor: req.actor ?? null, action: 'document.generated', objectType: 'document', objectId: String(documentId),
+      instanceId: document.instanceId ?? null,
+      summary: { templateId: document.templateId, version, projectNumber: document.projectNumber ?? null, sha256: stored.sha256 },
+    });
+    return { document, version: stored, created: true };
   }
 
   return {

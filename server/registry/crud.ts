@@ -3,6 +3,7 @@
  * version history, CSV import (all rows valid or nothing) and CSV export. Each register supplies its schemas,
  * its access rules (per route and per record) and how a record is shown to a given caller.
  */
+import { appendAudit } from '../audit/index.ts';
 import { UniqueConstraintError, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import type { Clock } from '../clock.ts';
@@ -16,6 +17,9 @@ import { andWhere, listVersions, pageQuery, pageSchema, saveVersion, staleVersio
 import { CSV_LIMIT_BYTES, ImportErrors, parseCsv, toCsv, type CsvColumn } from './csv.ts';
 import { registryModels, type RegistryModels, type Row, type RowModel } from './models.ts';
 
+
+/** Register fields an audit entry names but does not copy (bank details, identity numbers, contacts). */
+const SENSITIVE_FIELD = /bank|account|idNumber|id_number|phone|mobile|email|password/i;
 export type Plain = Record<string, unknown>;
 
 export interface Ctx {
@@ -112,6 +116,7 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
     );
     await def.afterWrite?.(ctx, plainOf(row));
     await saveVersion(ctx.models, ctx.tx, def.register, row, action, ctx.user.username, ctx.now);
+    await auditRegisterChange(ctx, row, action === 'import' ? 'imported' : 'created', {}, plainOf(row));
     return row;
   }
 
@@ -125,7 +130,19 @@ export function registerCrudRoutes(api: Api, def: RegisterDef, deps: RegisterDep
     await row.save({ transaction: ctx.tx });
     await def.afterWrite?.(ctx, plainOf(row));
     await saveVersion(ctx.models, ctx.tx, def.register, row, action, ctx.user.username, ctx.now);
+    await auditRegisterChange(ctx, row, 'updated', current, plainOf(row));
     return row;
+  }
+
+  /** One audit entry per register write, in its transaction: the changed fields before and after (sensitive ones by name only). */
+  async function auditRegisterChange(ctx: Ctx, row: Row, verb: string, before: Plain, after: Plain): Promise<void> {
+    const changed = Object.keys(after).filter((k) => !['version', 'createdAt', 'updatedAt', 'updatedBy'].includes(k) && JSON.stringify(after[k] ?? null) !== JSON.stringify(before[k] ?? null));
+    const shown = (v: unknown) => { const t = typeof v === 'string' ? v : JSON.stringify(v ?? null); return t.length > 200 ? `${t.slice(0, 200)}…` : v ?? null; };
+    const pick = (o: Plain) => Object.fromEntries(changed.filter((k) => !SENSITIVE_FIELD.test(k)).map((k) => [k, shown(o[k])]));
+    await appendAudit(ctx.tx, {
+      at: ctx.now, actor: ctx.user.username, roles: ctx.user.roles, action: `${def.register}.${verb}`, objectType: def.register,
+      objectId: String(row.get('id')), summary: { version: row.get('version'), changed, ...(verb === 'updated' ? { before: pick(before) } : {}), after: pick(after) },
+    });
   }
 
   const uniqueToConflict = (err: unknown): never => {

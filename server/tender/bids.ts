@@ -2,6 +2,7 @@
  * Bids and bid files: submitted, replaced and withdrawn only while the window is open (clock < bid deadline), sealed
  * at once. Errors never repeat bid content: they name the field path and the rule only.
  */
+import { appendAudit } from '../audit/index.ts';
 import crypto from 'node:crypto';
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { z } from 'zod';
@@ -191,6 +192,11 @@ export async function submitBid(db: Database, clock: Clock, user: AuthUser, tend
       plaintext.fill(0);
       await bid.update({ ciphertext: sealed.ciphertext, iv: sealed.iv, authTag: sealed.tag, saltSealed: sealSalt(db.sequelize, tenderId, bidId, salt) }, { transaction: tx });
       if (previous) await previous.update({ replacedBy: bidId }, { transaction: tx });
+      // Who bid is confidential until the opening: GET /api/audit masks these entries while the tender is unopened.
+      await appendAudit(tx, {
+        at: now, actor: user.username, roles: user.roles, action: previous ? 'bid.replaced' : 'bid.received', objectType: 'bid',
+        objectId: String(bidId), summary: { tenderId, receiptSha256: sha256, ...(previous ? { replaces: previous.get('id') as number } : {}) },
+      });
       return { bidId, tenderId, sha256, submittedAt, salt, files, replaces: previous ? (previous.get('id') as number) : null };
     });
   } catch (err) {
@@ -215,6 +221,7 @@ export async function withdrawBid(db: Database, clock: Clock, user: AuthUser, te
     const bid = await ownBid(tx, db, user, tenderId, bidId);
     if (bid.get('status') !== 'submitted') throw conflict('该投标已被替换或撤回 (the bid was already replaced or withdrawn)', 'BID_NOT_ACTIVE');
     await bid.update({ status: 'withdrawn', activeKey: null, withdrawnAt: now }, { transaction: tx });
+    await appendAudit(tx, { at: now, actor: user.username, roles: user.roles, action: 'bid.withdrawn', objectType: 'bid', objectId: String(bidId), summary: { tenderId } });
     return { bidId, status: 'withdrawn' as const, withdrawnAt: now.toISOString() };
   });
 }

@@ -2,6 +2,7 @@
  * After publication: amendments (T4), the opening (the only decryption path), the failed tender, the award mark,
  * challenges and their replies. Worker entry points are keyed by job.key.
  */
+import { appendAudit } from '../audit/index.ts';
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import type { Clock } from '../clock.ts';
@@ -218,6 +219,7 @@ export async function openBids(db: Database, clock: Clock, job: Job): Promise<Op
         }),
       };
       await t.update({ openJobKey: job.key, bidCount: live.length, openingJson: JSON.stringify(out), updatedAt: now }, { transaction: tx });
+      await appendAudit(tx, { at: now, actor: null, action: 'bids.not_opened', objectType: 'tender', objectId: String(tenderId), instanceId: job.instanceId, summary: { bidCount: live.length, minBids } });
       return out;
     }
     await t.update({ status: 'opened', openedAt: now, openJobKey: job.key, updatedAt: now }, { transaction: tx });
@@ -269,6 +271,7 @@ export async function openBids(db: Database, clock: Clock, job: Job): Promise<Op
       bidOpeningRecordData: bidOpeningRecordData({ project, openingTime: now, openingPlace: (t.get('openingPlace') as string) ?? '', host, agencyName: (t.get('agencyName') as string) ?? '', bids: lines }),
     };
     await t.update({ bidCount: opened.length, openingJson: JSON.stringify(out) }, { transaction: tx });
+    await appendAudit(tx, { at: now, actor: null, action: 'bids.opened', objectType: 'tender', objectId: String(tenderId), instanceId: job.instanceId, summary: { bidCount: opened.length, sealsIntact: lines.every((l) => l.sealIntact) } });
     return out;
   });
 }

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { QueryTypes } from 'sequelize';
 import { appendAudit, recordAudit, verifyAuditChain } from '../../server/audit/index.ts';
+import { findTemplate } from '../../server/documents/catalogue.ts';
 import { defineTaskModels } from '../../server/engine/task-projection.ts';
 import { bearer, fixturesDir, startHarness, type Harness } from './harness.ts';
 
@@ -64,6 +65,22 @@ describe('audit trail', function () {
     expect(denied).to.include({ actor: 'purchaser', objectType: 'route', objectId: 'GET /api/audit' });
     expect(denied.roles).to.deep.equal(['purchaser']);
     expect(await count()).to.be.greaterThanOrEqual(before + 2);
+  });
+
+  it('a generated document and a register edit are entries of their own transactions', async () => {
+    const doc = await request(h.app).post('/api/documents').set('Authorization', await as('purchaser'))
+      .send({ templateId: 'project-application', data: structuredClone(findTemplate('project-application')!.sample) }).expect(201);
+    const generated = (await list('action=document.generated')).entries[0];
+    expect(generated).to.deep.include({ actor: 'purchaser', objectType: 'document', objectId: String(doc.body.document.id) });
+    expect(generated.summary).to.deep.include({ templateId: 'project-application', version: 1, sha256: doc.body.version.sha256 });
+
+    const item = { categoryCode: 'A02010104', name: '台式计算机（审计）', spec: 'i5/8GB', unit: '台', referencePriceFen: 459999 };
+    const created = await request(h.app).post('/api/goods').set('Authorization', await as('finance_section')).send(item).expect(201);
+    await request(h.app).patch(`/api/goods/${created.body.id}`).set('Authorization', await as('finance_section'))
+      .send({ version: created.body.version, referencePriceFen: 449900 }).expect(200);
+    const edits = (await list(`objectType=goods&objectId=${created.body.id}`)).entries;
+    expect(edits.map((e: { action: string }) => e.action)).to.deep.equal(['goods.updated', 'goods.created']);
+    expect(edits[0].summary).to.deep.include({ changed: ['referencePriceFen'], before: { referencePriceFen: 459999 }, after: { referencePriceFen: 449900 } });
   });
 
   it('filters by actor, action prefix and time, pages by cursor', async () => {
