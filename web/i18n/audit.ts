@@ -1,5 +1,33 @@
-// SCAFFOLD (lead): the area's owner fills this catalogue.
+/** Strings of the audit trail page (审计记录): filters, entries, chain verification. */
 export default {
-  'zh-CN': { nav: 'audit' },
-  en: { nav: 'audit' },
+  'zh-CN': {
+    nav: '审计记录',
+    title: '审计记录',
+    intro: '每一次状态变更都在同一事务中记入，并以哈希链相连；任何人都不能修改或删除。',
+    filters: { actor: '操作人', action: '动作（可用 task.* 前缀）', objectType: '对象类型', objectId: '对象编号', instanceId: '流程实例', from: '起始日期', to: '截止日期（不含）' },
+    columns: { seq: '序号', at: '时间（北京时间）', actor: '操作人', roles: '角色', action: '动作', object: '对象', instance: '流程实例', summary: '摘要', hash: '哈希' },
+    system: '系统',
+    sealed: '开标前保密',
+    more: '下一页',
+    first: '回到最新',
+    verify: '校验审计链',
+    verifying: '正在校验…',
+    intact: '审计链完整：共 {{entries}} 条，链头哈希 {{head}}',
+    broken: '审计链被破坏：第 {{seq}} 条 — {{reason}}',
+  },
+  en: {
+    nav: 'Audit trail',
+    title: 'Audit trail',
+    intro: 'Every state change is recorded in the same transaction and chained by hashes; nobody can change or delete an entry.',
+    filters: { actor: 'Actor', action: 'Action (task.* for a prefix)', objectType: 'Object type', objectId: 'Object id', instanceId: 'Process instance', from: 'From date', to: 'To date (exclusive)' },
+    columns: { seq: 'No.', at: 'Time (Beijing)', actor: 'Actor', roles: 'Roles', action: 'Action', object: 'Object', instance: 'Instance', summary: 'Summary', hash: 'Hash' },
+    system: 'System',
+    sealed: 'Confidential until opening',
+    more: 'Next page',
+    first: 'Back to newest',
+    verify: 'Verify the chain',
+    verifying: 'Verifying…',
+    intact: 'Chain intact: {{entries}} entries, head hash {{head}}',
+    broken: 'Chain broken at entry {{seq}} — {{reason}}',
+  },
 };
