@@ -35,9 +35,6 @@ import { registerEvaluationRoutes } from './evaluation/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
 import { auditRefusals } from './audit/refusals.ts';
 import { registerComplaintRoutes } from './complaints/routes.ts';
-import { registerSupervisionRoutes } from './supervision/routes.ts';
-import { registerExchangeRoutes } from './exchange/routes.ts';
-import { registerAuctionRoutes } from './auction/routes.ts';
 import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
@@ -101,13 +98,9 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerProjectRoutes(api, chain);
   registerTenderRoutes(api, chain);
   registerEvaluationRoutes(api, chain);
-  // Supervision (issue 8): audit trail, complaints and reports, supervision views and statistics, OCDS exchange.
+  // Supervision (issue 8): the audit trail, complaints and the public 投诉举报 channel.
   registerAuditRoutes(api, chain);
   registerComplaintRoutes(api, chain);
-  registerSupervisionRoutes(api, chain);
-  registerExchangeRoutes(api, chain);
-  // Asset trading (issue 11): official-car auctions and state-owned shop leases.
-  registerAuctionRoutes(api, chain);
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

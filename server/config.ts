@@ -43,10 +43,6 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'PROCESS_CHANGE_APPROVAL', default: 'false', description: '流程模型变更须经监督审批后才部署（流程 process_change）(a model change needs the supervisor\'s approval before it is deployed)' },
   { name: 'BID_SEAL_KEY', default: '(none; the key file is used)', description: '投标文件密封主密钥：base64 编码的 32 字节；只用于包装各项目的数据密钥，从不写入数据库 (master key wrapping the per-tender bid keys, base64 of 32 bytes)' },
   { name: 'BID_SEAL_KEY_FILE', default: 'data/bid-seal.key', description: '未设置 BID_SEAL_KEY 时的主密钥文件，首次使用时生成（权限 0600）(master key file, created 0600 on first use when BID_SEAL_KEY is not set)' },
-  { name: 'CITY_PLATFORM_URL', default: '(none; releases are kept, not pushed)', description: '市级平台接收 OCDS 数据的地址；设置后发件箱逐条推送直到对方确认 (city platform endpoint the outbox pushes OCDS releases to until acknowledged)' },
-  { name: 'CITY_PLATFORM_TOKEN', default: '(none)', description: '推送到市级平台时使用的 Bearer 令牌 (bearer token sent with each push)' },
-  { name: 'OUTBOX_POLL_MS', default: '5000', description: '发件箱检查待推送记录的间隔（毫秒）(how often the outbox looks for due pushes, ms)' },
-  { name: 'OCDS_OCID_PREFIX', default: 'ocds-fczc01', description: 'OCDS 开放合同编号前缀 (OCDS ocid prefix of this publisher)' },
   { name: 'METRICS_TOKEN', default: '(none; /metrics open)', description: '设置后 /metrics 须带 Bearer 令牌 (when set, /metrics requires this bearer token)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
@@ -76,8 +72,6 @@ export interface Config {
   processChangeApproval: boolean;
   /** Master key of the bid sealing (server/tender/sealing.ts): the key itself, or the file it is kept in. */
   bidSeal?: { key: Buffer | null; keyFile: string };
-  /** OCDS publication and the outbox to the city platform (server/exchange/). */
-  exchange: { cityPlatformUrl: string | null; cityPlatformToken: string | null; outboxPollMs: number; ocidPrefix: string };
   /** Bearer token that /metrics requires, or null (server/metrics/). */
   metricsToken: string | null;
 }
@@ -145,10 +139,6 @@ const schema = z.object({
     .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, '必须是 base64 编码的 32 字节 (must be base64 of exactly 32 bytes)')
     .optional(),
   BID_SEAL_KEY_FILE: nonEmpty.default('data/bid-seal.key'),
-  CITY_PLATFORM_URL: z.string().trim().regex(/^https?:\/\/\S+$/, '必须是 http(s):// 地址 (must be an http(s) URL)').optional(),
-  CITY_PLATFORM_TOKEN: nonEmpty.optional(),
-  OUTBOX_POLL_MS: int(10, 3_600_000).default(5000),
-  OCDS_OCID_PREFIX: z.string().trim().regex(/^ocds-[a-z0-9]{6}$/, '格式为 ocds- 加 6 位小写字母或数字 (must be ocds- followed by 6 lowercase letters or digits)').default('ocds-fczc01'),
   METRICS_TOKEN: z.string().min(16, '至少需要 16 个字符 (must be at least 16 characters)').optional(),
 });
 
@@ -213,7 +203,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     chromiumPath: e.CHROMIUM_PATH,
     processChangeApproval: e.PROCESS_CHANGE_APPROVAL,
     bidSeal: { key: e.BID_SEAL_KEY ? Buffer.from(e.BID_SEAL_KEY, 'base64') : null, keyFile: e.BID_SEAL_KEY_FILE },
-    exchange: { cityPlatformUrl: e.CITY_PLATFORM_URL ?? null, cityPlatformToken: e.CITY_PLATFORM_TOKEN ?? null, outboxPollMs: e.OUTBOX_POLL_MS, ocidPrefix: e.OCDS_OCID_PREFIX },
     metricsToken: e.METRICS_TOKEN ?? null,
   };
 }

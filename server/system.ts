@@ -19,8 +19,7 @@ import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
 import { attachProjectListeners } from './procurement/listeners.ts';
 import { attachAuditListener } from './audit/listener.ts';
-import { attachExchangeListener } from './exchange/listener.ts';
-import { startOutboxDelivery } from './exchange/outbox.ts';
+
 
 export interface RunningSystem {
   config: Config;
@@ -74,7 +73,6 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   attachDeploymentRecorder(engine, db);
   attachProjectListeners(engine, db.sequelize); // projects and stage_actions, in the engine's transaction, before any timer fires
   attachAuditListener(engine, db); // audit trail entry in the transaction of every engine change (deployments included)
-  attachExchangeListener(engine, db, config); // OCDS releases and their outbox rows, in the same transaction
   const deployed = await deployProcesses(engine, config.processesDir);
   for (const d of deployed) {
     logger.info({ bpmnProcessId: d.bpmnProcessId, version: d.version, created: d.created }, 'process deployed');
@@ -85,7 +83,6 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   const app = buildApp({ config, db, engine, clock, logger });
   // Demo projects in the chain (server/seed/chain-demo.ts): after deploy and buildApp (its listeners), before listening.
   if (newDemoDatabase && config.seedDemoChain) await seedChainDemoAtStart({ db, engine, clock, config, logger });
-  const outbox = startOutboxDelivery({ db, config, clock, logger }); // pushes to CITY_PLATFORM_URL until acknowledged
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
@@ -105,7 +102,6 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     async stop() {
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await outbox.stop();
       await engine.stop();
       await closePdfBrowser();
       await db.close();

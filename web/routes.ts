@@ -24,16 +24,10 @@ const ProjectPage = lazyPage(() => import('./pages/projects/ProjectPage.tsx').th
 const TendersPage = lazyPage(() => import('./pages/tenders/TendersPage.tsx').then((m) => m.TendersPage));
 const TenderPage = lazyPage(() => import('./pages/tenders/TenderPage.tsx').then((m) => m.TenderPage));
 const AuditPage = lazyPage(() => import('./pages/audit/AuditPage.tsx').then((m) => m.AuditPage));
-const SupervisionPage = lazyPage(() => import('./pages/supervision/SupervisionPage.tsx').then((m) => m.SupervisionPage));
-const StatisticsPage = lazyPage(() => import('./pages/statistics/StatisticsPage.tsx').then((m) => m.StatisticsPage));
 const ComplaintsPage = lazyPage(() => import('./pages/complaints/ComplaintsPage.tsx').then((m) => m.ComplaintsPage));
 const ComplaintPage = lazyPage(() => import('./pages/complaints/ComplaintPage.tsx').then((m) => m.ComplaintPage));
 const NewComplaintPage = lazyPage(() => import('./pages/complaints/NewComplaintPage.tsx').then((m) => m.NewComplaintPage));
 const ReportPage = lazyPage(() => import('./pages/complaints/ReportPage.tsx').then((m) => m.ReportPage));
-const AuctionsPage = lazyPage(() => import('./pages/auctions/AuctionsPage.tsx').then((m) => m.AuctionsPage));
-const AuctionPage = lazyPage(() => import('./pages/auctions/AuctionPage.tsx').then((m) => m.AuctionPage));
-const LiveAuctionPage = lazyPage(() => import('./pages/auctions/LiveAuctionPage.tsx').then((m) => m.LiveAuctionPage));
-const ExchangePage = lazyPage(() => import('./pages/exchange/ExchangePage.tsx').then((m) => m.ExchangePage));
 
 export interface PageProps {
   params: Record<string, string>;
@@ -56,8 +50,6 @@ export interface RouteDef {
 /** Who sees procurement projects (GET /api/projects; suppliers and experts do not). */
 const PROJECT_READERS = ['purchaser', 'agency', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin'];
 /** Roles of public bodies and the agency (registers: server/registry/access.ts STAFF). */
-/** Who watches the whole platform (supervision views, statistics). */
-const OVERSIGHT = ['supervisor', 'auditor', 'finance_section', 'city_finance'];
 const REGISTER_STAFF = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'process_admin', 'auditor'];
 
 export const routes: RouteDef[] = [
@@ -87,17 +79,11 @@ export const routes: RouteDef[] = [
   { path: '/documents', component: DocumentsPage, title: 'documents:nav', nav: true },
   { path: '/documents/new', component: DocumentEditPage, title: 'documents:newDocument', roles: ['purchaser', 'agency', 'process_admin'] },
   { path: '/documents/:id', component: DocumentViewPage, title: 'documents:title' },
-  { path: '/supervision', component: SupervisionPage, title: 'supervision:nav', nav: true, roles: OVERSIGHT },
-  { path: '/statistics', component: StatisticsPage, title: 'supervision:statistics.nav', nav: true, roles: OVERSIGHT.concat('process_admin') },
   { path: '/audit', component: AuditPage, title: 'audit:nav', nav: true, roles: ['supervisor', 'auditor'] },
   { path: '/complaints', component: ComplaintsPage, title: 'complaints:nav', nav: true, roles: ['supplier', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
   { path: '/complaints/new', component: NewComplaintPage, title: 'complaints:newTitle', roles: ['supplier'] },
   { path: '/complaints/:id', component: ComplaintPage, title: 'complaints:detailTitle', roles: ['supplier', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
   { path: '/report', component: ReportPage, title: 'complaints:report.nav', public: true },
-  { path: '/auctions', component: AuctionsPage, title: 'auctions:nav', nav: true },
-  { path: '/auctions/:id', component: AuctionPage, title: 'auctions:detailTitle' },
-  { path: '/auctions/:id/live', component: LiveAuctionPage, title: 'auctions:liveTitle' },
-  { path: '/exchange', component: ExchangePage, title: 'exchange:nav', nav: true, roles: ['process_admin', 'supervisor', 'auditor'] },
 ];
 
 export function canOpen(route: RouteDef, roles: readonly string[]): boolean {

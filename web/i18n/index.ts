@@ -14,10 +14,7 @@ import modeler from './modeler.ts';
 import projects from './projects.ts';
 import tenders from './tenders.ts';
 import audit from './audit.ts';
-import supervision from './supervision.ts';
 import complaints from './complaints.ts';
-import exchange from './exchange.ts';
-import auctions from './auctions.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -32,10 +29,7 @@ const catalogues: Record<string, Catalogue> = {
   projects,
   tenders,
   audit,
-  supervision,
   complaints,
-  exchange,
-  auctions,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;

@@ -1,5 +1,0 @@
-// SCAFFOLD (lead): the page's owner replaces this file.
-import type { PageProps } from '../../routes.ts';
-export function SupervisionPage(_props: PageProps) {
-  return <section class="page"><p>…</p></section>;
-}
