@@ -13,7 +13,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import {
   challengeFacts, complaintAnchor, complaintModels, isOverseer, maySee, newTrackingCode, outOfTime, presentComplaint, presentReport,
 } from './service.ts';
-import { appendAudit } from './audit.ts';
+import { appendAudit } from '../audit/index.ts';
 
 const loose = z.record(z.string(), z.unknown());
 const idParams = z.object({ id: z.coerce.number().int().positive() });

@@ -34,6 +34,13 @@ describe('API: public 投诉举报 channel (/api/reports)', function () {
     expect(JSON.stringify(shown.body)).to.not.contain('13800000000').and.not.contain('出言不逊');
   });
 
+  it('the filing is an audit entry of its own transaction, without the reporter\'s contact', async () => {
+    const entries = (await c.get('auditor', '/api/audit?action=report.filed')).body.entries;
+    expect(entries).to.have.length(1);
+    expect(entries[0]).to.deep.include({ actor: null, objectType: 'report', summary: { after: { category: '工作作风' } } });
+    expect(JSON.stringify(entries)).to.not.contain('13800000000');
+  });
+
   it('refuses bad input naming the field: unknown category, facts too short or too long, extra fields', async () => {
     for (const body of [report({ category: '随便' }), report({ facts: '太短' }), report({ facts: '字'.repeat(5001) }), { ...report(), admin: true }]) {
       const res = await request(c.app).post('/api/reports').send(body);

@@ -58,6 +58,8 @@ describe('chain (complaint): rejected challenge → complaint → suspension →
     complaintInstance = res.body.instanceId;
     expect(res.body.complaintDeadline).to.include({ ruleId: 'T15' });
     expect(res.body.status).to.equal('filed');
+    const audited = (await c.get('supervisor', '/api/audit?action=complaint.filed')).body.entries;
+    expect(audited.map((e: Vars) => [e.actor, e.objectId])).to.deep.equal([['sup_kechuang', String(complaintId)]]);
     // A second complaint about the same challenge while this one is handled.
     expect((await c.post('sup_kechuang', '/api/complaints', complaintBody(challengeId))).status).to.equal(409);
     await c.expectNoIncidents(complaintInstance);
