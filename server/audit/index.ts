@@ -163,6 +163,8 @@ export async function verifyAuditChain(db: Database, batchSize = 2000): Promise<
   const [head] = await db.sequelize.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1', {
     type: QueryTypes.SELECT,
   });
+  // Only up to the head read above: entries appended while verifying belong to a later check, not to this one.
+  const headSeq = Number(head?.seq ?? 0);
   let expectedSeq = 1;
   let prevHash = GENESIS_HASH;
   let count = 0;
@@ -170,7 +172,7 @@ export async function verifyAuditChain(db: Database, batchSize = 2000): Promise<
     ok: false, entries: count, headHash: head?.hash ?? null, firstBroken: { seq, reason },
   });
   for (;;) {
-    const rows = await Entry.findAll({ where: { seq: { [Op.gte]: expectedSeq } }, order: [['seq', 'ASC']], limit: batchSize });
+    const rows = await Entry.findAll({ where: { seq: { [Op.gte]: expectedSeq, [Op.lte]: headSeq } }, order: [['seq', 'ASC']], limit: batchSize });
     if (!rows.length) break;
     for (const r of rows) {
       const seq = Number(r.seq);
@@ -186,7 +188,6 @@ export async function verifyAuditChain(db: Database, batchSize = 2000): Promise<
       count++;
     }
   }
-  const headSeq = Number(head?.seq ?? 0);
   if (headSeq !== count || (head?.hash ?? GENESIS_HASH) !== prevHash) {
     return broken(count + 1 <= headSeq ? count + 1 : headSeq, `链尾与记录头不符，末尾记录被删除或改动 (the chain head says ${headSeq} entries, ${count} found)`);
   }

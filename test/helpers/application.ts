@@ -3,6 +3,7 @@
  * the server-set start variables that go with it. The agency must be one of the register with staff accounts
  * (check-application refuses others): seed the demo data (seedDemo) and take `demoAgencyId`, or create one.
  */
+import { demoApplicationOpenTender } from '../../server/seed/chain-demo.ts';
 import type { Sequelize } from 'sequelize';
 import { registryModels } from '../../server/registry/models.ts';
 import { agencyOptions } from '../../server/instances/start-variables.ts';
@@ -23,24 +24,8 @@ export async function demoAgencyId(sequelize: Sequelize): Promise<number> {
  * A02010104 (in the demo goods catalogue), 208,000 元 of items within a 220,000 元 budget.
  */
 export function applicationVariables(agencyId: number, over: Variables = {}): Variables {
-  return {
-    projectName: '涪城区教育局计算机教室设备采购项目',
-    categoryCode: 'A02010104',
-    procurementType: 'goods',
-    method: '公开招标',
-    budgetYuan: 220_000,
-    maxPriceYuan: 215_000,
-    fundingSource: '一般公共预算资金',
-    organisationForm: '分散采购',
-    importedProducts: false,
-    smeReserved: false,
-    deliveryDate: '2026-08-31',
-    deliveryPlace: '涪城区实验小学计算机教室',
-    description: '计算机教室台式计算机 40 台，含安装调试、三年原厂质保和教师培训。',
-    agencyId,
-    items: [{ itemCode: 'A02010104', itemName: '台式计算机', quantity: 40, unit: '台', unitPriceYuan: 5200 }],
-    ...over,
-  };
+  // The demo seed's open-tender application, with a fixed delivery date for the tests' fixed clock.
+  return { ...demoApplicationOpenTender('2026-04-03'), deliveryDate: '2026-08-31', agencyId, ...over };
 }
 
 /**
