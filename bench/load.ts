@@ -22,6 +22,9 @@ import { loadConfig } from '../server/config.ts';
 import { startSystem } from '../server/system.ts';
 import { applicationVariables } from '../test/helpers/application.ts';
 
+// Measure what `npm start` runs: server/main.ts turns source maps off (Sequelize reads a stack on every query).
+process.setSourceMapsEnabled(false);
+
 const TASKS = Number(process.env.BENCH_TASKS ?? 400);
 const USERS = Number(process.env.BENCH_USERS ?? 10);
 const CHAIN_SECONDS = Number(process.env.BENCH_CHAIN_SECONDS ?? 30);

@@ -4,8 +4,8 @@
  */
 import BpmnModdle from 'bpmn-moddle';
 import zeebeSchema from 'zeebe-bpmn-moddle/resources/zeebe.json' with { type: 'json' };
-import serializer, { TypeResolver } from 'moddle-context-serializer';
-import * as Elements from 'bpmn-elements';
+import serializer from 'moddle-context-serializer';
+import { fullTypeResolver, hasJoiningGateway, prunedTypeResolver } from './dead-paths.ts';
 import { feelSyntaxError, isFeel } from './feel.ts';
 import type { ErrorDetail } from '../../errors.ts';
 
@@ -67,7 +67,6 @@ export class ModelError extends Error {
   }
 }
 
-const typeResolver = TypeResolver(Elements as any);
 const MAX_XML_BYTES = 5 * 1024 * 1024;
 
 export async function compileModel(xml: string, opts: ModelCheckOptions): Promise<CompiledModel> {
@@ -103,7 +102,10 @@ export async function compileModel(xml: string, opts: ModelCheckOptions): Promis
 
   const moddleContext = await moddle.fromXML(xml.trim());
   applyLoopMappings(moddleContext.rootElement as ModdleElement);
-  const sourceContext = serializer(moddleContext as any, typeResolver);
+  const sourceContext = serializer(moddleContext as any, hasJoiningGateway(proc) ? fullTypeResolver : prunedTypeResolver);
+  // bpmn-engine's getState() would stringify the whole model into every snapshot; run.ts drops it again and
+  // recovery takes the model from the deployment, so the copy is never made.
+  (sourceContext as unknown as { serialize: () => undefined }).serialize = () => undefined;
   return { bpmnProcessId: proc.id, name: proc.name ?? null, elements, sourceContext };
 }
 
