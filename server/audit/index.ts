@@ -102,16 +102,27 @@ function summaryText(summary: Record<string, unknown> | undefined): string | nul
 
 const clip = (s: string, n: number) => (s.length <= n ? s : s.slice(0, n));
 
+/**
+ * The head as this transaction last left it. The first append in a transaction reads (and on MySQL locks) the head
+ * row; the transaction's later appends continue from here instead of reading it again (an engine operation appends
+ * several entries). Keyed by the transaction object, so a rolled-back transaction's value dies with it.
+ */
+const headInTx = new WeakMap<Transaction, { seq: number; hash: string }>();
+
 /** Appends one entry inside `tx` (the same commit as the change it records). */
 export async function appendAudit(tx: Transaction, input: AuditInput): Promise<void> {
   const sequelize = (tx as unknown as { sequelize: Sequelize }).sequelize;
-  const mysql = sequelize.getDialect() === 'mysql';
-  const [head] = await sequelize.query<{ seq: number | string; hash: string }>(
-    `SELECT seq, hash FROM audit_head WHERE id = 1${mysql ? ' FOR UPDATE' : ''}`,
-    { type: QueryTypes.SELECT, transaction: tx },
-  );
-  if (!head) throw new Error('audit_head row missing (migration 0013 not applied?)');
-  const seq = Number(head.seq) + 1;
+  let head = headInTx.get(tx);
+  if (!head) {
+    const mysql = sequelize.getDialect() === 'mysql';
+    const [row] = await sequelize.query<{ seq: number | string; hash: string }>(
+      `SELECT seq, hash FROM audit_head WHERE id = 1${mysql ? ' FOR UPDATE' : ''}`,
+      { type: QueryTypes.SELECT, transaction: tx },
+    );
+    if (!row) throw new Error('audit_head row missing (migration 0013 not applied?)');
+    head = { seq: Number(row.seq), hash: row.hash };
+  }
+  const seq = head.seq + 1;
   // Millisecond precision is what both databases keep; the hash covers exactly what is stored.
   const at = new Date(Math.floor(input.at.getTime()));
   const fields = {
@@ -134,6 +145,7 @@ export async function appendAudit(tx: Transaction, input: AuditInput): Promise<v
     { transaction: tx },
   );
   await sequelize.query('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', { replacements: [seq, hash], transaction: tx });
+  headInTx.set(tx, { seq, hash });
 }
 
 /** For events without a transaction of their own (a refused login, a refused request): a short one. */
