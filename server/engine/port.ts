@@ -237,6 +237,11 @@ export interface EnginePort {
   publishMessage(req: PublishMessageRequest): Promise<PublishResult>;
   cancelInstance(instanceId: string, actor: string): Promise<void>;
   getInstance(instanceId: string): Promise<InstanceView | null>;
+  /**
+   * The instance's variables and starter, without its history and incidents: what a task completion reads to
+   * validate a form and check segregation of duties (a long procurement's history is hundreds of rows).
+   */
+  getVariables(instanceId: string): Promise<{ variables: Variables; startedBy: string | null } | null>;
   listIncidents(filter?: { state?: 'open' | 'resolved'; instanceId?: string }): Promise<IncidentView[]>;
   retryIncident(incidentId: string, retries?: number, actor?: string): Promise<void>;
 

@@ -39,7 +39,7 @@ export function claimedByOther(task: Task): AppError {
  */
 export async function assertMayActOn(task: Task, user: AuthUser, engine: EnginePort): Promise<void> {
   await assertSegregationOfDuties(task.sequelize, task, user.username, async (instanceId) => {
-    const view = await engine.getInstance(instanceId);
+    const view = await engine.getVariables(instanceId);
     const initiator = view?.variables.initiator;
     return typeof initiator === 'string' ? initiator : view?.startedBy ?? null;
   });

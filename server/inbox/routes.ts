@@ -99,7 +99,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
     async ({ params, user }) => {
       const task = await loadTaskFor(Task, params.id, user);
       const [instance, form] = await Promise.all([
-        engine.getInstance(task.instanceId),
+        engine.getVariables(task.instanceId),
         readForm(deps.config.formsDir, task.formId, deps.logger),
       ]);
       // A completed task shows what was submitted then (the instance's variables may have moved on).
@@ -192,7 +192,7 @@ export function registerInboxRoutes(api: Api, deps: InboxDeps): void {
       assertFormVariables(form, task.formId, body.variables ?? {});
       let variables = body.variables ?? {};
       if (form) {
-        const instance = await engine.getInstance(task.instanceId);
+        const instance = await engine.getVariables(task.instanceId);
         const checked = validateSubmission(form, variables, { variables: instance?.variables ?? {}, today: businessDate(clock.now()) });
         if (checked.errors.length) {
           throw validationFailed(`表单校验未通过：${checked.errors.length} 处需要修改 (the submission does not satisfy the form)`, checked.errors);

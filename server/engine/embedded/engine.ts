@@ -265,6 +265,11 @@ export class EmbeddedEngine implements Engine {
     };
   }
 
+  async getVariables(instanceId: string): Promise<{ variables: Variables; startedBy: string | null } | null> {
+    const row = await this.store.loadInstance(instanceId);
+    return row ? { variables: parseJson<Variables>(row.variables, {}), startedBy: row.startedBy } : null;
+  }
+
   async listIncidents(filter: { state?: 'open' | 'resolved'; instanceId?: string } = {}): Promise<IncidentView[]> {
     const where: Record<string, unknown> = {};
     if (filter.state) where.state = filter.state;

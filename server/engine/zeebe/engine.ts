@@ -289,6 +289,12 @@ export class ZeebeEngine implements Engine {
     });
   }
 
+  async getVariables(instanceId: string): Promise<{ variables: Variables; startedBy: string | null } | null> {
+    // Zeebe's REST answers variables with the instance; history is not fetched separately here anyway.
+    const view = await this.getInstance(instanceId);
+    return view ? { variables: view.variables, startedBy: view.startedBy } : null;
+  }
+
   async getInstance(instanceId: string): Promise<InstanceView | null> {
     const row = await this.Instance.findByPk(instanceId);
     let pi;
