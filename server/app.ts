@@ -35,6 +35,7 @@ import { registerEvaluationRoutes } from './evaluation/routes.ts';
 import { registerAuditRoutes } from './audit/routes.ts';
 import { auditRefusals } from './audit/refusals.ts';
 import { registerComplaintRoutes } from './complaints/routes.ts';
+import { registerExchangeRoutes } from './exchange/routes.ts';
 import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
@@ -101,6 +102,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   // Supervision (issue 8): the audit trail, complaints and the public 投诉举报 channel.
   registerAuditRoutes(api, chain);
   registerComplaintRoutes(api, chain);
+  registerExchangeRoutes(api, chain); // OCDS releases and records (after the projects: its listener reads their row)
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard
   app.use('/api', requireJsonBody, express.json({ limit: '1mb' }), inputGuard);

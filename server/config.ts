@@ -44,6 +44,10 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: 'BID_SEAL_KEY', default: '(none; the key file is used)', description: '投标文件密封主密钥：base64 编码的 32 字节；只用于包装各项目的数据密钥，从不写入数据库 (master key wrapping the per-tender bid keys, base64 of 32 bytes)' },
   { name: 'BID_SEAL_KEY_FILE', default: 'data/bid-seal.key', description: '未设置 BID_SEAL_KEY 时的主密钥文件，首次使用时生成（权限 0600）(master key file, created 0600 on first use when BID_SEAL_KEY is not set)' },
   { name: 'METRICS_TOKEN', default: '(none; /metrics open)', description: '设置后 /metrics 须带 Bearer 令牌 (when set, /metrics requires this bearer token)' },
+  { name: 'OCDS_OCID_PREFIX', default: 'ocds-xxxxxx-', description: 'OCDS 开放合同编号前缀（ocid = 前缀 + 项目编号），应为登记的 ocds-xxxxxx- (OCDS ocid prefix; ocid = prefix + project number)' },
+  { name: 'CITY_PLATFORM_URL', default: '(none; releases queue unsent)', description: '市级平台接收 OCDS 发布的地址（POST）；未设置时只入队不推送 (city platform endpoint the OCDS releases are POSTed to; unset: queued, not pushed)' },
+  { name: 'CITY_PLATFORM_TOKEN', default: '(none)', description: '推送时带的 Bearer 令牌 (bearer token sent with each push)' },
+  { name: 'OUTBOX_POLL_MS', default: '5000', description: '发件箱轮询间隔（毫秒），也是失败重试退避的基数 (outbox poll interval, ms; base of the retry backoff)' },
   { name: 'NODE_ENV', default: 'development', description: '运行环境；production 时强制要求 JWT_SECRET (runtime environment)' },
 ];
 
@@ -74,6 +78,8 @@ export interface Config {
   bidSeal?: { key: Buffer | null; keyFile: string };
   /** Bearer token that /metrics requires, or null (server/metrics/). */
   metricsToken: string | null;
+  /** OCDS releases and their push to the city platform (server/exchange/). */
+  exchange: { ocidPrefix: string; cityPlatformUrl: string | null; cityPlatformToken: string | null; outboxPollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -140,6 +146,10 @@ const schema = z.object({
     .optional(),
   BID_SEAL_KEY_FILE: nonEmpty.default('data/bid-seal.key'),
   METRICS_TOKEN: z.string().min(16, '至少需要 16 个字符 (must be at least 16 characters)').optional(),
+  OCDS_OCID_PREFIX: z.string().trim().regex(/^ocds-[a-z0-9]{6}-$/, '格式为 ocds-xxxxxx-（6 位小写字母或数字）(must be ocds- + 6 lowercase letters/digits + -)').default('ocds-xxxxxx-'),
+  CITY_PLATFORM_URL: z.string().trim().regex(/^https?:\/\/\S+$/, '必须是 http(s):// 地址 (must be an http(s) URL)').optional(),
+  CITY_PLATFORM_TOKEN: nonEmpty.optional(),
+  OUTBOX_POLL_MS: int(10, 3_600_000).default(5000),
 });
 
 export interface LoadConfigOptions {
@@ -204,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfi
     processChangeApproval: e.PROCESS_CHANGE_APPROVAL,
     bidSeal: { key: e.BID_SEAL_KEY ? Buffer.from(e.BID_SEAL_KEY, 'base64') : null, keyFile: e.BID_SEAL_KEY_FILE },
     metricsToken: e.METRICS_TOKEN ?? null,
+    exchange: { ocidPrefix: e.OCDS_OCID_PREFIX, cityPlatformUrl: e.CITY_PLATFORM_URL ?? null, cityPlatformToken: e.CITY_PLATFORM_TOKEN ?? null, outboxPollMs: e.OUTBOX_POLL_MS },
   };
 }
 

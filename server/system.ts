@@ -19,6 +19,9 @@ import { closePdfBrowser, setChromiumPath } from './documents/pdf.ts';
 import { attachDeploymentRecorder } from './modeler/service.ts';
 import { attachProjectListeners } from './procurement/listeners.ts';
 import { attachAuditListener } from './audit/listener.ts';
+import { attachExchangeListener } from './exchange/listener.ts';
+import { startOutbox } from './exchange/outbox.ts';
+import { configureExchange } from './exchange/releases.ts';
 
 
 export interface RunningSystem {
@@ -73,6 +76,8 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   attachDeploymentRecorder(engine, db);
   attachProjectListeners(engine, db.sequelize); // projects and stage_actions, in the engine's transaction, before any timer fires
   attachAuditListener(engine, db); // audit trail entry in the transaction of every engine change (deployments included)
+  configureExchange(db.sequelize, config.exchange); // the ocid prefix, before any worker publishes
+  attachExchangeListener(engine); // OCDS releases in the engine's transaction, after the project listener
   const deployed = await deployProcesses(engine, config.processesDir);
   for (const d of deployed) {
     logger.info({ bpmnProcessId: d.bpmnProcessId, version: d.version, created: d.created }, 'process deployed');
@@ -83,6 +88,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
   const app = buildApp({ config, db, engine, clock, logger });
   // Demo projects in the chain (server/seed/chain-demo.ts): after deploy and buildApp (its listeners), before listening.
   if (newDemoDatabase && config.seedDemoChain) await seedChainDemoAtStart({ db, engine, clock, config, logger });
+  const outbox = startOutbox(db, config.exchange, logger); // pushes releases to CITY_PLATFORM_URL when set
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.on('error', reject);
@@ -102,6 +108,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     async stop() {
       server.closeAllConnections?.();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await outbox?.stop();
       await engine.stop();
       await closePdfBrowser();
       await db.close();

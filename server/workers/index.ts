@@ -11,11 +11,13 @@ import { COMPLAINT_WORKERS } from '../complaints/workers.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
 import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
+import { publishingReleases } from '../exchange/listener.ts';
 import { DEPLOY_CHANGE_TASK_TYPE, deployChangeWorker, REJECT_CHANGE_TASK_TYPE, rejectChangeWorker } from '../modeler/change-workers.ts';
 
 export type { WorkerDeps } from './definition.ts';
 
-const WORKERS: WorkerTable = {
+// The workers that record what OCDS reports publish the release right after (server/exchange/listener.ts).
+const WORKERS: WorkerTable = publishingReleases({
   [PROJECT_NUMBER_TASK_TYPE]: { create: projectNumberWorker, options: { retries: 3 } },
   [COMPUTE_DEADLINE_TASK_TYPE]: { create: computeDeadlineWorker, options: { retries: 3 } },
   [GENERATE_DOCUMENT_TASK_TYPE]: { create: generateDocumentWorker, options: { retries: 3 } },
@@ -26,7 +28,7 @@ const WORKERS: WorkerTable = {
   ...EVALUATION_WORKERS,
   ...PROCUREMENT_WORKERS,
   ...COMPLAINT_WORKERS,
-};
+});
 
 /** Every task type that has a worker. */
 export const WORKER_TYPES: readonly string[] = Object.freeze(Object.keys(WORKERS));

@@ -169,4 +169,7 @@ export const ACCESS: Record<string, AccessRule> = {
   // Audit trail (H1, landing this stop): supervisors and auditors read and verify it.
   'GET /api/audit': { allow: ['supervisor', 'auditor'], pending: true },
   'GET /api/audit/verify': { allow: ['supervisor', 'auditor'], pending: true },
+  // OCDS exchange (issue 8, server/exchange): the supervision side and the city platform's account read the feed and records.
+  'GET /api/ocds/releases': { allow: ['supervisor', 'auditor', 'city_finance'] },
+  'GET /api/ocds/records/:ocid': { allow: ['supervisor', 'auditor', 'city_finance'], ids: { ocid: 'complaint' }, object: { see: [], refused: 404 }, note: "no seeded ocid in world.ts ('1' names none): 404 to every reader; test/api/ocds.test.ts reads real records" },
 };
