@@ -16,6 +16,8 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Express } from 'express';
 import { QueryTypes } from 'sequelize';
+import { pino } from 'pino';
+import { REDACT_PATHS } from '../../server/logger.ts';
 import { buildApp } from '../../server/app.ts';
 import { ManualClock } from '../../server/clock.ts';
 import { createEngine, type Engine } from '../../server/engine/index.ts';
@@ -73,6 +75,8 @@ export interface Chain {
   clock: ManualClock;
   tdb: TestDatabase;
   dialect: 'sqlite' | 'mysql';
+  /** Every log line the app and the engine wrote so far (trace level), when started with `captureLogs`. */
+  logs(): string;
   close(): Promise<void>;
 
   /** `Authorization` header for a user (logs in through /api/auth/login once, password demo1234). */
@@ -133,6 +137,8 @@ export interface Chain {
 export interface ChainOptions {
   /** Models to deploy instead of processes/ (a directory); default processes/, as the system starts. */
   processesDir?: string;
+  /** Keep every log line of the app and the engine at trace level (read with `logs()`); default: silent. */
+  captureLogs?: boolean;
 }
 
 export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
@@ -146,12 +152,19 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
   await seedDemo(tdb.db, { password: DEMO_PASSWORD });
   // CHAIN_HOT_INSTANCES=0: every engine operation recovers the instance from the database (as after a restart).
   const hot = process.env.CHAIN_HOT_INSTANCES;
-  const engine = createEngine({ db: tdb.db, clock, formsDir: config.formsDir, ...(hot !== undefined ? { hotInstances: Number(hot) } : {}) });
+  const logLines: string[] = [];
+  const logger = opts.captureLogs
+    ? pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } }, { write: (line: string) => void logLines.push(line) })
+    : undefined;
+  const engine = createEngine({
+    db: tdb.db, clock, formsDir: config.formsDir, ...(hot !== undefined ? { hotInstances: Number(hot) } : {}),
+    ...(logger ? { log: (msg: string, data?: Record<string, unknown>) => logger.info({ engine: true, ...data }, msg) } : {}),
+  });
   // As server/system.ts starts it: every worker, the deployment recorder, every model in processes/.
   registerWorkers(engine, { db: tdb.db, clock });
   attachDeploymentRecorder(engine, tdb.db);
   await deployProcesses(engine, config.processesDir);
-  const app = buildApp({ config, db: tdb.db, engine, clock });
+  const app = buildApp({ config, db: tdb.db, engine, clock, ...(logger ? { logger } : {}) });
   const sequelize = tdb.db.sequelize;
   const { Organisation, User } = defineAuthModels(sequelize);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -327,6 +340,7 @@ export async function startChain(opts: ChainOptions = {}): Promise<Chain> {
 
   return {
     app, engine, clock, tdb, dialect: testDialect(),
+    logs: () => logLines.join(''),
     async close() {
       await engine.stop();
       await tdb.drop();

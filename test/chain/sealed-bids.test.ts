@@ -43,7 +43,7 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
   let projectId: unknown;
   let fileId = 0;
   before(async () => {
-    c = await startChain();
+    c = await startChain({ captureLogs: true });
     bidders = await threeBidders(c);
     await c.createUser('agency_other', { roles: 'agency', organisationId: await c.createOrganisation('绵阳市公正工程项目管理有限公司', 'agency', null) });
     id = await approvedProject(c);
@@ -125,6 +125,13 @@ describe('chain (g): bids unreadable before the opening, by every route, every r
     }
     return { tables, found };
   }
+
+  it('no log line of the app or the engine (at trace level) shows the price, the text or the file', () => {
+    const logs = c.logs();
+    // The capture works: the bid submissions are in it (as paths, without bodies).
+    expect(logs).to.include(`/api/tenders/${tenderId}/bids`);
+    expect(leaks(logs)).to.deep.equal([]);
+  });
 
   it('a raw SELECT over every table of the database finds neither the price nor the text', async () => {
     const { tables, found } = await scanDatabase();
