@@ -3,6 +3,8 @@
  * in the transaction of the change it reports and never changed afterwards (triggers refuse UPDATE and DELETE);
  * `ocds_outbox`, one row per release to push to the city platform, written in the same transaction, marked delivered
  * only after the platform acknowledged it (2xx). `seq` orders both: the release feed's cursor and the push order.
+ * `ocds_head`, one row that every publishing transaction locks (MariaDB) before it inserts, so releases commit in
+ * `seq` order and a reader following the cursor never passes over one that commits later.
  */
 import { DataTypes } from 'sequelize';
 import type { MigrationContext } from '../server/migrate.ts';
@@ -39,6 +41,12 @@ export async function up({ qi, dialect }: MigrationContext): Promise<void> {
   });
   await qi.addIndex('ocds_outbox', ['state', 'id'], { name: 'ocds_outbox_pending' });
 
+  await qi.createTable('ocds_head', {
+    id: { type: DataTypes.INTEGER, primaryKey: true },
+    releases: { type: DataTypes.BIGINT, allowNull: false },
+  });
+  await qi.bulkInsert('ocds_head', [{ id: 1, releases: 0 }]);
+
   const s = qi.sequelize;
   for (const op of ['UPDATE', 'DELETE']) {
     await s.query(
@@ -52,6 +60,7 @@ export async function up({ qi, dialect }: MigrationContext): Promise<void> {
 export async function down({ qi }: MigrationContext): Promise<void> {
   await qi.sequelize.query('DROP TRIGGER IF EXISTS ocds_releases_no_update');
   await qi.sequelize.query('DROP TRIGGER IF EXISTS ocds_releases_no_delete');
+  await qi.dropTable('ocds_head');
   await qi.dropTable('ocds_outbox');
   await qi.dropTable('ocds_releases');
 }

@@ -62,6 +62,9 @@ export async function publishReleases(tx: Transaction, instanceId: string, at: D
     awardIds: [...new Set([...(prev.awardIds ?? []), ...awards.map((a) => String(a.id))])],
     count: n,
   };
+  // The head row's lock queues publishers until commit (MariaDB; SQLite writers are serial anyway): releases become
+  // visible in seq order, so the feed's cursor never passes over one that commits later.
+  await sequelize.query('UPDATE ocds_head SET releases = releases + 1 WHERE id = 1', { transaction: tx });
   await sequelize.query(
     'INSERT INTO ocds_releases (release_id, ocid, instance_id, tags, date, body, state) VALUES (:id, :ocid, :instanceId, :tags, :date, :body, :state)',
     { replacements: { id, ocid, instanceId, tags: (release.tag as string[]).join(','), date: at, body: JSON.stringify(release), state: JSON.stringify(state) }, transaction: tx },

@@ -9,9 +9,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
+import { ConfigError, loadConfig } from '../../server/config.ts';
 import { OutboxPoller, outboxRows, startOutbox } from '../../server/exchange/outbox.ts';
-import { publishReleases } from '../../server/exchange/releases.ts';
-import { testDatabase, type TestDatabase } from '../helpers/db.ts';
+import { publishReleases, releasesSince } from '../../server/exchange/releases.ts';
+import { ManualClock } from '../../server/clock.ts';
+import { startSystem } from '../../server/system.ts';
+import { createTestDatabaseUrl, testDatabase, type TestDatabase } from '../helpers/db.ts';
 import { validateReleasePackage } from './ocds-schemas.ts';
 
 type Behaviour = 'ok' | '500' | 'hang' | 'reset';
@@ -201,5 +204,75 @@ describe('OCDS outbox: pushes to the city platform, retried until acknowledged, 
     await until('delivered', delivered);
     expect([...rx.accepted.keys()]).to.deep.equal([key]);
     expect(rx.attempts[0]!.auth).to.equal(undefined);
+  });
+
+  it('configuration: defaults, and a bad prefix, URL or interval stops the start naming the variable', () => {
+    const env = { JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(env).exchange).to.deep.equal({ ocidPrefix: 'ocds-xxxxxx-', cityPlatformUrl: null, cityPlatformToken: null, outboxPollMs: 5000 });
+    for (const [variable, value] of [['OCDS_OCID_PREFIX', 'ocds-ab-'], ['CITY_PLATFORM_URL', 'ftp://city.example'], ['OUTBOX_POLL_MS', '0']]) {
+      let problem: ConfigError | null = null;
+      try {
+        loadConfig({ ...env, [variable!]: value });
+      } catch (err) {
+        problem = err as ConfigError;
+      }
+      expect(problem, variable).to.be.instanceOf(ConfigError);
+      expect(problem!.problems.map((p) => p.variable)).to.deep.equal([variable]);
+    }
+  });
+
+  it('the started system (server/system.ts) pushes the demo chain\'s releases with the token and stops its poller on close', async function () {
+    this.timeout(120_000);
+    const { url, drop } = await createTestDatabaseUrl();
+    const config = loadConfig({
+      DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', JWT_SECRET: 'outbox-system-secret-0123456789-abcdef', LOG_LEVEL: 'silent',
+      SEED_DEMO: 'true', SEED_DEMO_CHAIN: 'true', OCDS_OCID_PREFIX: 'ocds-fc0001-',
+      CITY_PLATFORM_URL: rx.url, CITY_PLATFORM_TOKEN: 'city-token-0123456789', OUTBOX_POLL_MS: '20',
+    });
+    const sys = await startSystem(config, { clock: new ManualClock('2026-03-02T01:00:00Z') });
+    try {
+      // The demo's open tender (FCZC-2026-0002) is approved and published: its planning and tender releases.
+      await until('the demo releases pushed', async () => rx.accepted.size >= 2);
+      const releases = [...rx.accepted.values()].map((b) => (b.releases as { ocid: string; tag: string[] }[])[0]!);
+      expect(releases.map((r) => [r.ocid, r.tag.join()])).to.deep.equal([['ocds-fc0001-FCZC-2026-0002', 'planning'], ['ocds-fc0001-FCZC-2026-0002', 'tender']]);
+      expect(rx.attempts.every((a) => a.auth === 'Bearer city-token-0123456789')).to.equal(true);
+    } finally {
+      await sys.stop();
+    }
+    const seen = rx.attempts.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rx.attempts.length, 'no push after stop()').to.equal(seen);
+    await drop();
+  });
+
+  it('parallel publishing transactions commit in seq order: a reader following the cursor misses none', async () => {
+    const insert = (n: number, tx: import('sequelize').Transaction) => tdb.db.sequelize.query(
+      "INSERT INTO projects (instance_id, project_number, name, initiator, status, created_at, updated_at) VALUES (:id, :number, '并发项目', 'purchaser', 'tendering', :at, :at)",
+      { replacements: { id: `parallel-${n}`, number: `FCZC-2026-7${String(n).padStart(3, '0')}`, at: new Date() }, transaction: tx },
+    );
+    const seen: string[] = [];
+    let since = 0;
+    let writing = true;
+    const reader = (async () => {
+      while (writing || since < Number.MAX_SAFE_INTEGER) {
+        const page = await releasesSince(tdb.db.sequelize, since, 100);
+        for (const r of page) seen.push(String(r.release.id));
+        if (page.length) since = page[page.length - 1]!.seq;
+        else if (!writing) break;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+    // Each transaction holds on a while after publishing, so later ones overlap it.
+    await Promise.all(Array.from({ length: 12 }, (_, n) => tdb.db.withTransaction(async (tx) => {
+      await insert(n, tx);
+      await publishReleases(tx, `parallel-${n}`, new Date());
+      await new Promise((r) => setTimeout(r, 30 - 2 * n));
+    })));
+    writing = false;
+    await reader;
+    const all = (await releasesSince(tdb.db.sequelize, 0, 100)).map((r) => String(r.release.id));
+    expect(all).to.have.length(12);
+    expect(seen).to.deep.equal(all);
+    expect((await outboxRows(tdb.db)).map((r) => r.key)).to.deep.equal(all);
   });
 });
