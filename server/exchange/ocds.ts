@@ -99,7 +99,7 @@ export interface PublishedState {
   count: number;
 }
 
-export type Section = 'planning' | 'tender' | 'awards' | 'contract' | 'implementation';
+export type Section = 'planning' | 'related' | 'tender' | 'awards' | 'contract' | 'implementation';
 
 export const partyId = (p: PartyFact) => (p.creditCode ? `CN-USCC-${p.creditCode}` : `FC-${p.localId}`);
 
@@ -133,8 +133,12 @@ export function partiesOf(f: ProcurementFacts): Json[] {
 
 const APPROVED = new Set(['tendering', 'evaluating', 'awarded', 'contracting', 'accepting', 'archived', 'failed']);
 
-/** The sections as they stand now (absent: nothing to publish yet). */
-export function sectionsOf(f: ProcurementFacts, publishedAwardIds: string[]): Partial<Record<Section, Json>> {
+/**
+ * The sections as they stand now (absent: nothing to publish yet). `previousOcid`: the process of the round before,
+ * when this one is a re-tender (each tender round is its own contracting process, see releases.ts).
+ */
+export function sectionsOf(f: ProcurementFacts, ctx: { publishedAwardIds: string[]; previousOcid?: string }): Partial<Record<Section, Json>> {
+  const publishedAwardIds = ctx.publishedAwardIds;
   const out: Partial<Record<Section, Json>> = {};
   // Nothing is public before the approvals end (an application may still be withdrawn or returned).
   if (!APPROVED.has(f.status) && !f.tender) return out;
@@ -146,6 +150,9 @@ export function sectionsOf(f: ProcurementFacts, publishedAwardIds: string[]): Pa
     },
   };
   const t = f.tender;
+  if (t && t.round > 1 && ctx.previousOcid) {
+    out.related = { relatedProcesses: [{ id: '1', relationship: ['unsuccessfulProcess'], title: f.projectName, scheme: 'ocid', identifier: ctx.previousOcid }] };
+  }
   if (t) {
     const terminated = f.status === 'terminated' || f.status === 'withdrawn';
     // A procurement ended without a contract cancels its tender, a failed one included.
@@ -153,6 +160,8 @@ export function sectionsOf(f: ProcurementFacts, publishedAwardIds: string[]): Pa
     out.tender = {
       id: `${f.projectNumber}-${t.round}`,
       title: t.title,
+      // Why it failed (废标原因); OCDS 1.1 has no tender.statusDetails.
+      ...(t.status === 'failed' && t.failureReason ? { description: `废标：${t.failureReason}` } : {}),
       status,
       ...(f.procuringEntity ? { procuringEntity: ref(f.procuringEntity) } : {}),
       items: t.items.map((i, n) => ({
@@ -172,7 +181,6 @@ export function sectionsOf(f: ProcurementFacts, publishedAwardIds: string[]): Pa
       ...(t.amendments.length
         ? { amendments: t.amendments.map((a) => ({ id: String(a.number), date: ocdsDate(a.publishedAt), description: a.title, rationale: a.substantive ? '实质性澄清或修改' : '非实质性澄清或修改' })) }
         : {}),
-      ...(t.status === 'failed' && t.failureReason ? { statusDetails: t.failureReason } : {}),
     };
   }
   const awards: Json[] = [];
@@ -260,6 +268,7 @@ export function releaseOf(a: { ocid: string; id: string; date: Date; tags: strin
   };
   if (a.facts.buyer) r.buyer = ref(a.facts.buyer);
   if (has('planning')) r.planning = a.sections.planning;
+  if (has('related')) r.relatedProcesses = a.sections.related!.relatedProcesses;
   if (has('tender')) r.tender = a.sections.tender;
   if (has('awards')) r.awards = a.sections.awards!.awards;
   if (has('contract') || has('implementation')) {

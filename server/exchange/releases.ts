@@ -4,13 +4,18 @@
  * sections — and its outbox row — in the caller's transaction. Calling it again without a change does nothing, so
  * every place that may move a procurement can call it (the engine change listener, the chain's workers).
  * A published release is never changed: the table refuses UPDATE and DELETE (migration 0015).
+ *
+ * Each tender round is its own contracting process, as OCDS has a re-tender: round 1 (and the planning before any
+ * tender) is `<prefix><project number>`, round n > 1 `<prefix><project number>-<n>`, whose releases name the round
+ * before in `relatedProcesses` (unsuccessfulProcess). The award, contract and implementation belong to the round
+ * that is current.
  */
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { lockedProject, procurementFacts, sequelizeOf } from './facts.ts';
 import { releaseOf, sectionsOf, sha256, tagsOf, type Json, type PublishedState, type Section } from './ocds.ts';
 
 export const DEFAULT_OCID_PREFIX = 'ocds-xxxxxx-';
-const SECTIONS: Section[] = ['planning', 'tender', 'awards', 'contract', 'implementation'];
+const SECTIONS: Section[] = ['planning', 'related', 'tender', 'awards', 'contract', 'implementation'];
 
 const prefixes = new WeakMap<Sequelize, string>();
 
@@ -19,13 +24,14 @@ export function configureExchange(sequelize: Sequelize, settings: { ocidPrefix: 
   prefixes.set(sequelize, settings.ocidPrefix);
 }
 
-export const ocidOf = (sequelize: Sequelize, projectNumber: string) => `${prefixes.get(sequelize) ?? DEFAULT_OCID_PREFIX}${projectNumber}`;
+export const ocidOf = (sequelize: Sequelize, projectNumber: string, round = 1) =>
+  `${prefixes.get(sequelize) ?? DEFAULT_OCID_PREFIX}${projectNumber}${round > 1 ? `-${round}` : ''}`;
 
-async function lastState(tx: Transaction, instanceId: string): Promise<PublishedState> {
+async function lastState(tx: Transaction, ocid: string): Promise<PublishedState> {
   const mysql = sequelizeOf(tx).getDialect() === 'mysql';
   const [row] = await sequelizeOf(tx).query<{ state: string }>(
-    `SELECT state FROM ocds_releases WHERE instance_id = :instanceId ORDER BY seq DESC LIMIT 1${mysql ? ' FOR UPDATE' : ''}`,
-    { replacements: { instanceId }, type: QueryTypes.SELECT, transaction: tx },
+    `SELECT state FROM ocds_releases WHERE ocid = :ocid ORDER BY seq DESC LIMIT 1${mysql ? ' FOR UPDATE' : ''}`,
+    { replacements: { ocid }, type: QueryTypes.SELECT, transaction: tx },
   );
   return row ? (JSON.parse(row.state) as PublishedState) : { digests: {}, count: 0 };
 }
@@ -35,8 +41,11 @@ export async function publishReleases(tx: Transaction, instanceId: string, at: D
   const project = await lockedProject(tx, instanceId);
   if (!project?.projectNumber) return null;
   const facts = await procurementFacts(tx, project);
-  const prev = await lastState(tx, instanceId);
-  const sections = sectionsOf(facts, prev.awardIds ?? []);
+  const sequelize = sequelizeOf(tx);
+  const round = facts.tender?.round ?? 1;
+  const ocid = ocidOf(sequelize, project.projectNumber, round);
+  const prev = await lastState(tx, ocid);
+  const sections = sectionsOf(facts, { publishedAwardIds: prev.awardIds ?? [], previousOcid: round > 1 ? ocidOf(sequelize, project.projectNumber, round - 1) : undefined });
   const digests: Partial<Record<Section, string>> = {};
   const changed: Section[] = [];
   for (const s of SECTIONS) {
@@ -46,8 +55,6 @@ export async function publishReleases(tx: Transaction, instanceId: string, at: D
   }
   if (!changed.length) return null;
 
-  const sequelize = sequelizeOf(tx);
-  const ocid = ocidOf(sequelize, project.projectNumber);
   const n = prev.count + 1;
   // The id (also the push's idempotency key) ends with a digest of the content: after a restore from an older backup
   // a release published again with other content gets a new key instead of being dropped as a duplicate.

@@ -215,7 +215,7 @@ describe('OCDS exchange: the open tender end to end, every release valid', funct
   });
 });
 
-describe('OCDS exchange: a failed tender, then terminated', function () {
+describe('OCDS exchange: a failed tender, a re-tender (a new contracting process), failed again and terminated', function () {
   this.timeout(120_000);
   let c: Chain;
   before(async () => {
@@ -225,33 +225,52 @@ describe('OCDS exchange: a failed tender, then terminated', function () {
     await c?.close();
   });
 
-  it('reports the failure as unsuccessful (tenderUpdate) and the termination as a tenderCancellation; every release valid', async () => {
+  it('round 1 unsuccessful (tenderUpdate); round 2 is a new ocid related to round 1; its failure and the termination (tenderCancellation); every release valid', async () => {
     const bidders = await threeBidders(c);
     const id = await fileApplication(c, 'purchaser');
     await approveAll(c, id);
     const v = await prepareTender(c, id);
-    await c.advance(86_400_000);
-    await submitBid(c, bidders[0]!.user, v.tenderId as number, bidders[0]!);
-    await submitBid(c, bidders[1]!.user, v.tenderId as number, bidders[1]!);
-    await reachDeadline(c, id);
+    const first = `ocds-xxxxxx-${v.projectNumber as string}`;
+    const twoBids = async (tenderId: number) => {
+      await c.advance(86_400_000);
+      await submitBid(c, bidders[0]!.user, tenderId, bidders[0]!);
+      await submitBid(c, bidders[1]!.user, tenderId, bidders[1]!);
+      await reachDeadline(c, id);
+    };
+    await twoBids(v.tenderId as number);
+    let rs = ofOcid(await feed(c), first);
+    expect(rs.map((r) => r.tag.join())).to.deep.equal(['planning', 'tender', 'tenderUpdate']);
+    const failed = rs[2]!.tender as Vars;
+    expect(failed.status).to.equal('unsuccessful');
+    expect(failed.description).to.be.a('string').and.match(/^废标：/);
+    expect(failed.numberOfTenderers).to.equal(2);
+    // Too few bids: never opened, so nobody is named.
+    expect(failed).to.not.have.property('tenderers');
+
+    await c.complete('purchaser', id, 'decide_after_failure', { nextAction: 'retender', decisionReason: '投标人不足三家，重新组织招标。' });
+    const v2 = await prepareTender(c, id, { bidDeadline: '2026-05-20T09:30' });
+    const second = `${first}-2`;
+    const round2 = ofOcid(await feed(c), second);
+    expect(round2.map((r) => r.tag.join())).to.deep.equal(['planning,tender']);
+    expect(round2[0]!.relatedProcesses).to.deep.equal([{ id: '1', relationship: ['unsuccessfulProcess'], title: v.projectName, scheme: 'ocid', identifier: first }]);
+    expect((round2[0]!.tender as Vars).id).to.equal(`${v.projectNumber as string}-2`);
+    expect(ofOcid(await feed(c), first), 'round 1 unchanged').to.have.length(3);
+
+    await twoBids(v2.tenderId as number);
     await c.complete('purchaser', id, 'decide_after_failure', { nextAction: 'terminate', decisionReason: '采购需求取消，终止采购。' });
     await c.expectNoIncidents(id);
     expect((await c.instance(id)).state).to.equal('completed');
-    const rs = await feed(c);
-    const tags = rs.map((r) => r.tag.join(','));
-    expect(tags[0]).to.equal('planning');
-    expect(tags[1]).to.equal('tender');
-    const failed = rs.find((r) => (r.tender as Vars | undefined)?.status === 'unsuccessful')!;
-    expect(failed.tag).to.deep.equal(['tenderUpdate']);
-    expect((failed.tender as Vars).statusDetails).to.be.a('string');
-    expect((failed.tender as Vars).numberOfTenderers).to.equal(2);
-    const last = rs[rs.length - 1]!;
-    expect(last.tag).to.deep.equal(['tenderCancellation']);
-    expect((last.tender as Vars).status).to.equal('cancelled');
+    rs = await feed(c);
+    expect(ofOcid(rs, second).map((r) => r.tag.join())).to.deep.equal(['planning,tender', 'tenderUpdate', 'tenderCancellation']);
     for (const r of rs) expect(validateRelease(r).errors, r.id).to.deep.equal([]);
-    const rec = await c.get('supervisor', `/api/ocds/records/${encodeURIComponent(rs[0]!.ocid)}`);
-    expect(validateRecordPackage(rec.body).errors).to.deep.equal([]);
-    expect(((rec.body.records as Vars[])[0]!.compiledRelease as { tender: Vars }).tender.status).to.equal('cancelled');
+    for (const ocid of [first, second]) {
+      const rec = await c.get('supervisor', `/api/ocds/records/${encodeURIComponent(ocid)}`);
+      expect(validateRecordPackage(rec.body).errors, ocid).to.deep.equal([]);
+    }
+    const rec2 = await c.get('supervisor', `/api/ocds/records/${encodeURIComponent(second)}`);
+    const compiled = (rec2.body.records as Vars[])[0]!.compiledRelease as { tender: Vars; relatedProcesses: Vars[] };
+    expect(compiled.tender.status).to.equal('cancelled');
+    expect(compiled.relatedProcesses[0]!.identifier).to.equal(first);
   });
 });
 
