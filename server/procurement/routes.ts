@@ -8,6 +8,7 @@
  *                                   award, contract (same access; another's project is 404)
  *   GET  /api/projects/:id/diagram  the instance's deployed model with active and completed steps
  */
+import { PROJECT_DEADLINES } from './legal-deadlines.ts';
 import { QueryTypes } from 'sequelize';
 import { z } from 'zod';
 import type { AuthUser } from '../auth/types.ts';
@@ -81,15 +82,6 @@ const diagramSchema = z.object({
   activeElementIds: z.array(z.string()), completedElementIds: z.array(z.string()),
 });
 
-/** Deadlines the chain's variables carry, each with its legal basis (CHAIN.md parts B–E). */
-const DEADLINES: { key: string; at: string; label: string; basis: (v: Variables) => unknown }[] = [
-  { key: 'bidDeadline', at: 'bidDeadlineAt', label: '投标截止时间 (bid deadline)', basis: (v) => v.bidDeadlineBasis },
-  { key: 'confirmDeadline', at: 'confirmDeadlineAt', label: '采购人确认中标人期限 (winner confirmation)', basis: (v) => (v.confirmDeadline as { basis?: string; ruleId?: string } | undefined)?.basis ? `${(v.confirmDeadline as { ruleId?: string }).ruleId ?? 'T9'} ${(v.confirmDeadline as { basis: string }).basis}` : 'T9 政府采购法实施条例第43条；财政部令第87号第68条' },
-  { key: 'challengeDeadline', at: 'challengeDeadlineAt', label: '质疑期限 (challenge deadline)', basis: (v) => v.challengeDeadlineBasis },
-  { key: 'challengeReplyDue', at: 'challengeReplyDueAt', label: '质疑答复期限 (challenge reply)', basis: () => 'T14 政府采购法第53条；财政部令第94号第13条' },
-  { key: 'contractDeadline', at: 'contractDeadlineAt', label: '合同签订期限 (contract signing)', basis: (v) => v.contractDeadlineBasis },
-  { key: 'contractPublishDeadline', at: 'contractPublishDeadlineAt', label: '合同公告期限 (contract publication)', basis: (v) => v.contractPublishDeadlineBasis },
-];
 
 const stripPrefix = (d: ErrorDetail): ErrorDetail => ({ path: d.path.replace(/^variables\./, ''), reason: d.reason });
 const noJobKey = (o: Record<string, unknown> | null) => {
@@ -246,7 +238,7 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
     for (const a of view?.activeElements ?? []) {
       if (!currentSteps.some((s) => s.elementId === a.elementId)) currentSteps.push({ elementId: a.elementId, name: a.name, taskId: null, assignee: null, candidateGroups: [], candidateUsers: [], dueAt: null });
     }
-    const deadlines = DEADLINES.flatMap((d) => {
+    const deadlines = PROJECT_DEADLINES.flatMap((d) => {
       const at = v[d.at];
       if (typeof at !== 'string' || Number.isNaN(Date.parse(at))) return [];
       const basis = d.basis(v);

@@ -162,7 +162,7 @@ describe('statistics dashboard: the seed article\'s period, exact to the fen', f
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.equal('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(res.body as Parameters<typeof wb.xlsx.load>[0]);
     expect(wb.worksheets.map((w) => w.name)).to.include.members(['合计（采购类）', '按方式（采购类）', '按单位（采购类）', '按月份（采购类）']);
     const total = wb.getWorksheet('合计（采购类）')!.getRow(3).values as unknown[];
     expect(total.slice(1)).to.deep.equal(['采购类合计', 109, '52,270.00', '52,139.00', '131.00', '0.25%', 52270000000, 52139000000, 131000000]);
