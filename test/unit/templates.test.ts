@@ -44,10 +44,11 @@ function renderErrors(id: string, data: unknown) {
 }
 
 describe('document templates (templates/)', function () {
-  it('has the 20 templates of the brief, numbered 01–20, with titles, steps and legal anchors', function () {
+  it('has the 20 templates of the brief and the 3 of the asset auctions (21–23), numbered 01–23, with titles, steps and legal anchors', function () {
     const list = listTemplates();
-    expect(list.map((t) => t.no)).to.deep.equal(Array.from({ length: 20 }, (_, i) => String(i + 1).padStart(2, '0')));
-    expect(templateIds()).to.have.length(20);
+    expect(list.map((t) => t.no)).to.deep.equal(Array.from({ length: 23 }, (_, i) => String(i + 1).padStart(2, '0')));
+    expect(templateIds()).to.have.length(23);
+    expect(templateIds()).to.include.members(['auction-notice', 'auction-confirmation', 'lease-contract']);
     expect(templateIds()).to.include.members(['project-application', 'approval-form', 'tender-notice', 'procurement-contract', 'acceptance-report']);
     for (const t of list) {
       expect(t.id, t.no).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);
@@ -75,7 +76,11 @@ describe('document templates (templates/)', function () {
         expect(r.html, `${t.id}: ${key}`).to.include(shown(key, value));
       }
       // Common header: every document carries these.
-      for (const label of ['项目编号', '项目名称', '采购人', '采购代理机构', '采购方式', '组织形式', '品目编码', '预算金额', '最高限价']) {
+      // Asset-auction documents (21–23) carry the lot header (templates/partials/auction-header.hbs) instead.
+      const labels = 'lot' in tpl.sample
+        ? ['标的编号', '竞价轮次', '标的名称', '交易类型', '委托方', '组织机构']
+        : ['项目编号', '项目名称', '采购人', '采购代理机构', '采购方式', '组织形式', '品目编码', '预算金额', '最高限价'];
+      for (const label of labels) {
         expect(r.html, `${t.id}: header ${label}`).to.include(`<th>${label}</th>`);
       }
       expect(r.html).to.match(/人民币[壹贰叁肆伍陆柒捌玖拾佰仟万亿零元角分整]+/);
