@@ -17,6 +17,7 @@ import { KINDS, closeAuction, isOverseer, loadAuction, phase, placeBid, presentA
 import { defineAuthModels } from '../auth/models.ts';
 import { createAuthService } from '../auth/service.ts';
 import { checkTicket, emitAuctionEvent, issueTicket, onAuctionEvent } from './events.ts';
+import './statistics.ts'; // 公车拍卖 and 国有门面招租 as transaction types of the statistics dashboard
 
 const loose = z.record(z.string(), z.unknown());
 const idParams = z.object({ id: z.coerce.number().int().positive() });

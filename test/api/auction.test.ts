@@ -10,6 +10,8 @@ import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { startChain, type Chain } from '../chain/driver.ts';
+import { carAuctions, shopLeases } from '../../server/auction/statistics.ts';
+import { statisticsSources } from '../../server/statistics/sources.ts';
 
 const AGENCY = 'agency';
 const MIN = 60_000;
@@ -364,5 +366,18 @@ describe('asset auctions over the API (issue 11)', function () {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
+  });
+  it('the statistics dashboard counts sold cars and let shops as their own income types (appraisal as budget, hammer price as deal)', async () => {
+    expect(statisticsSources().map((x) => x.type)).to.include.members(['car_auction', 'shop_lease']);
+    const from = new Date('2026-01-01T00:00:00+08:00'), to = new Date('2027-01-01T00:00:00+08:00');
+    const cars = await carAuctions.list(c.tdb.db, from, to);
+    expect(cars.map((r) => r.name)).to.deep.equal(['川B·G1234 别克GL8 商务车', '川B·C5678 大众帕萨特']); // the SSE test's car is still open
+    expect(cars[0]).to.include({ method: '网络竞价', party: '绵阳市涪城区机关事务服务中心', budgetFen: 8_000_000n, dealFen: 5_400_000n });
+    const shops = await shopLeases.list(c.tdb.db, from, to);
+    expect(shops).to.have.length(1); // round 1 went unsold and does not count
+    expect(shops[0]!.number).to.match(/^FCZZ-2026-\d{4}-2$/); // round 2
+    expect(shops[0]).to.include({ budgetFen: 6_500_000n, dealFen: 5_000_000n });
+    expect(shops[0]!.dealAt.toISOString()).to.equal('2026-04-20T07:00:00.000Z');
+    expect(await shopLeases.list(c.tdb.db, from, new Date('2026-04-20T07:00:00Z'))).to.deep.equal([]); // [from, to)
   });
 });
