@@ -36,6 +36,9 @@ import { registerAuditRoutes } from './audit/routes.ts';
 import { auditRefusals } from './audit/refusals.ts';
 import { registerComplaintRoutes } from './complaints/routes.ts';
 import { registerExchangeRoutes } from './exchange/routes.ts';
+import { registerStatisticsRoutes } from './statistics/routes.ts';
+import { registerSupervisionRoutes } from './supervision/routes.ts';
+import { registerAuctionRoutes } from './auction/routes.ts';
 import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
@@ -102,6 +105,9 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   // Supervision (issue 8): the audit trail, complaints and the public 投诉举报 channel.
   registerAuditRoutes(api, chain);
   registerComplaintRoutes(api, chain);
+  registerAuctionRoutes(api, chain); // official-car auctions and shop leases (issue 11)
+  registerSupervisionRoutes(api, chain); // instances by step, overdue and breached deadlines, multi-stage actors, opening records
+  registerStatisticsRoutes(api, chain); // the statistics dashboard and its CSV/XLSX export
   registerExchangeRoutes(api, chain); // OCDS releases and records (after the projects: its listener reads their row)
 
   app.use(api.rawBodies!.middleware); // CSV imports and evidence files: their declared types only, before the JSON-only guard

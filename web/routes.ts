@@ -23,10 +23,14 @@ const NewProjectPage = lazyPage(() => import('./pages/projects/NewProjectPage.ts
 const ProjectPage = lazyPage(() => import('./pages/projects/ProjectPage.tsx').then((m) => m.ProjectPage));
 const TendersPage = lazyPage(() => import('./pages/tenders/TendersPage.tsx').then((m) => m.TendersPage));
 const TenderPage = lazyPage(() => import('./pages/tenders/TenderPage.tsx').then((m) => m.TenderPage));
+const SupervisionPage = lazyPage(() => import('./pages/supervision/SupervisionPage.tsx').then((m) => m.SupervisionPage));
+const StatisticsPage = lazyPage(() => import('./pages/statistics/StatisticsPage.tsx').then((m) => m.StatisticsPage));
 const AuditPage = lazyPage(() => import('./pages/audit/AuditPage.tsx').then((m) => m.AuditPage));
 const ComplaintsPage = lazyPage(() => import('./pages/complaints/ComplaintsPage.tsx').then((m) => m.ComplaintsPage));
 const ComplaintPage = lazyPage(() => import('./pages/complaints/ComplaintPage.tsx').then((m) => m.ComplaintPage));
 const NewComplaintPage = lazyPage(() => import('./pages/complaints/NewComplaintPage.tsx').then((m) => m.NewComplaintPage));
+const AuctionsPage = lazyPage(() => import('./pages/auctions/AuctionsPage.tsx').then((m) => m.AuctionsPage));
+const AuctionPage = lazyPage(() => import('./pages/auctions/AuctionPage.tsx').then((m) => m.AuctionPage));
 const ReportPage = lazyPage(() => import('./pages/complaints/ReportPage.tsx').then((m) => m.ReportPage));
 
 export interface PageProps {
@@ -79,10 +83,14 @@ export const routes: RouteDef[] = [
   { path: '/documents', component: DocumentsPage, title: 'documents:nav', nav: true },
   { path: '/documents/new', component: DocumentEditPage, title: 'documents:newDocument', roles: ['purchaser', 'agency', 'process_admin'] },
   { path: '/documents/:id', component: DocumentViewPage, title: 'documents:title' },
+  { path: '/supervision', component: SupervisionPage, title: 'supervision:nav', nav: true, roles: ['supervisor', 'auditor'] },
+  { path: '/statistics', component: StatisticsPage, title: 'statistics:nav', nav: true, roles: ['supervisor', 'auditor', 'finance_section', 'city_finance'] },
   { path: '/audit', component: AuditPage, title: 'audit:nav', nav: true, roles: ['supervisor', 'auditor'] },
   { path: '/complaints', component: ComplaintsPage, title: 'complaints:nav', nav: true, roles: ['supplier', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
   { path: '/complaints/new', component: NewComplaintPage, title: 'complaints:newTitle', roles: ['supplier'] },
   { path: '/complaints/:id', component: ComplaintPage, title: 'complaints:detailTitle', roles: ['supplier', 'supervisor', 'agency', 'purchaser', 'auditor', 'finance_section'] },
+  { path: '/auctions', component: AuctionsPage, title: 'auctions:nav', nav: true },
+  { path: '/auctions/:id', component: AuctionPage, title: 'auctions:detailTitle' },
   { path: '/report', component: ReportPage, title: 'complaints:report.nav', public: true },
 ];
 

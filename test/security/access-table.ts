@@ -166,10 +166,32 @@ export const ACCESS: Record<string, AccessRule> = {
   'POST /api/reports': { allow: 'public' },
   'GET /api/reports': { allow: ['supervisor', 'auditor'] },
   'GET /api/reports/:trackingCode': { allow: 'public', ids: { trackingCode: 'trackingCode' } },
+  // Asset auctions (issue 11, server/auction): the world has no auction, so reads of id 1 are 404 for everyone.
+  'POST /api/auctions': { allow: ['agency'] },
+  'GET /api/auctions': { allow: 'authenticated' },
+  'GET /api/auctions/:id': { allow: 'authenticated', ids: { id: 'complaint' }, object: { see: [], refused: 404 }, note: 'no auction in the world: 404 (id 1)' },
+  'POST /api/auctions/:id/announce': { allow: ['agency'], ids: { id: 'complaint' } },
+  'POST /api/auctions/:id/registrations': { allow: ['supplier'], ids: { id: 'complaint' } },
+  'POST /api/auctions/:id/registrations/:registrationId/confirm': { allow: ['agency'], ids: { id: 'complaint', registrationId: 'complaint' } },
+  'POST /api/auctions/:id/bids': { allow: ['supplier'], ids: { id: 'complaint' } },
+  'POST /api/auctions/:id/events-ticket': { allow: 'authenticated', ids: { id: 'complaint' } },
+  'GET /api/auctions/:id/events': { allow: 'public', ids: { id: 'complaint' }, note: 'SSE: authenticated by the short-lived ticket of POST …/events-ticket (EventSource sends no headers); no or a bad ticket: 401' },
+  'POST /api/auctions/:id/relist': { allow: ['agency'], ids: { id: 'complaint' } },
+  'POST /api/auctions/:id/contract': { allow: ['agency'], ids: { id: 'complaint' } },
+  'POST /api/auctions/:id/close': { allow: ['agency'], ids: { id: 'complaint' } },
   // Audit trail (H1, landing this stop): supervisors and auditors read and verify it.
   'GET /api/audit': { allow: ['supervisor', 'auditor'], pending: true },
   'GET /api/audit/verify': { allow: ['supervisor', 'auditor'], pending: true },
   // OCDS exchange (issue 8, server/exchange): the supervision side and the city platform's account read the feed and records.
   'GET /api/ocds/releases': { allow: ['supervisor', 'auditor', 'city_finance'] },
   'GET /api/ocds/records/:ocid': { allow: ['supervisor', 'auditor', 'city_finance'], ids: { ocid: 'complaint' }, object: { see: [], refused: 404 }, note: "no seeded ocid in world.ts ('1' names none): 404 to every reader; test/api/ocds.test.ts reads real records" },
+  // Supervision views (issue 8, server/supervision): read-only, for supervisors and auditors.
+  'GET /api/supervision/overview': { allow: ['supervisor', 'auditor'] },
+  'GET /api/supervision/instances': { allow: ['supervisor', 'auditor'] },
+  'GET /api/supervision/overdue': { allow: ['supervisor', 'auditor'] },
+  'GET /api/supervision/multi-stage-actors': { allow: ['supervisor', 'auditor'] },
+  'GET /api/supervision/tenders': { allow: ['supervisor', 'auditor'] },
+  // Statistics dashboard (issue 8, server/statistics): the people who report the centre's figures.
+  'GET /api/statistics': { allow: ['supervisor', 'auditor', 'finance_section', 'city_finance'] },
+  'GET /api/statistics/export': { allow: ['supervisor', 'auditor', 'finance_section', 'city_finance'], note: 'format is required: 422 without it' },
 };

@@ -15,6 +15,9 @@ import projects from './projects.ts';
 import tenders from './tenders.ts';
 import audit from './audit.ts';
 import complaints from './complaints.ts';
+import auctions from './auctions.ts';
+import statistics from './statistics.ts';
+import supervision from './supervision.ts';
 
 type Catalogue = { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> };
 
@@ -30,6 +33,9 @@ const catalogues: Record<string, Catalogue> = {
   tenders,
   audit,
   complaints,
+  auctions,
+  statistics,
+  supervision,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
