@@ -19,7 +19,11 @@ const day = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '须为日期 YYYY-MM-DD (must be YYYY-MM-DD)')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { message: '不是有效日期 (not a calendar date)' });
+  // Runs even when the pattern failed (zod keeps checking), so it must not throw on garbage.
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, { message: '不是有效日期 (not a calendar date)' });
 
 const periodQuery = z
   .object({

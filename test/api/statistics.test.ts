@@ -180,6 +180,7 @@ describe('statistics dashboard: the seed article\'s period, exact to the fen', f
     };
     await bad('from=2025-12-31&to=2025-01-01', 'from');
     await bad('from=2025-02-30&to=2025-03-01', 'from');
+    await bad('from=abc&to=2025-03-01', 'from'); // not a date at all: 422, not a 500 from the date check
     await bad('from=2025-01-01&to=2025-12-31&types=lottery', 'types');
     await bad('from=2000-01-01&to=2025-12-31', 'to');
     await bad('from=2025-01-01&extra=1', 'extra');
