@@ -65,6 +65,7 @@ export async function startSystem(config: Config, opts: StartOptions = {}): Prom
     db,
     clock,
     pollIntervalMs: config.enginePollMs,
+    hotInstances: config.engineHotInstances,
     formsDir: config.formsDir,
     // ENGINE=zeebe: the same models and workers on Camunda 8 (server/engine/zeebe/).
     zeebe: config.engine === 'zeebe' ? config.zeebe : undefined,

@@ -26,7 +26,7 @@ describe('config', () => {
     const c = load({});
     expect(c).to.deep.include({
       port: 3000, host: '0.0.0.0', databaseUrl: 'sqlite:data/eproc.sqlite', demoPassword: 'demo1234', seedDemo: true,
-      logLevel: 'info', engine: 'embedded', enginePollMs: 1000, processesDir: 'processes', formsDir: 'forms',
+      logLevel: 'info', engine: 'embedded', enginePollMs: 1000, engineHotInstances: 32, processesDir: 'processes', formsDir: 'forms',
     });
     expect(c.jwt).to.deep.include({ issuer: 'fucheng-eproc', audience: 'fucheng-eproc-api', expiresIn: '8h' });
   });
@@ -41,6 +41,8 @@ describe('config', () => {
 
   it('parses values and names the bad variable', () => {
     expect(load({ PORT: '8080', SEED_DEMO: 'false', ENGINE_POLL_MS: '250' })).to.deep.include({ port: 8080, seedDemo: false, enginePollMs: 250 });
+    expect(load({ ENGINE_HOT_INSTANCES: '0' }).engineHotInstances).to.equal(0);
+    expect(problem({ ENGINE_HOT_INSTANCES: '-1' }).problems.map((p) => p.variable)).to.deep.equal(['ENGINE_HOT_INSTANCES']);
     expect(problem({ PORT: 'eighty' }).problems.map((p) => p.variable)).to.deep.equal(['PORT']);
     expect(problem({ PORT: '70000' }).message).to.contain('PORT');
     const many = problem({ SEED_DEMO: 'maybe', LOG_LEVEL: 'loud', DATABASE_URL: 'postgres://x' });
