@@ -199,3 +199,44 @@ describe('statistics dashboard: the seed article\'s period, exact to the fen', f
     expect(r.spend.total.count).to.equal(1); // X2, awarded at 2026-01-01 00:00 in Shanghai
   });
 });
+
+describe('statistics dashboard: the other trading services as their own types (143 cars, 12 shop leases at 75.21 万元/year)', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  const CAR_PRICES: bigint[] = Array.from({ length: 143 }, (_, i) => 1_000_000n + BigInt(i) * 37_123n); // 1 万元 upwards, uneven
+  const RENTS: bigint[] = [5_000_000n, 6_210_000n, 7_000_000n, 4_800_000n, 8_100_000n, 5_500_000n, 6_000_000n, 7_300_000n, 4_900_000n, 6_600_000n, 6_400_000n, 7_400_000n];
+
+  before(async () => {
+    h = await startHarness();
+    expect(RENTS.reduce((a, b) => a + b, 0n)).to.equal(75_210_000n); // 75.21 万元 a year
+    const q = (sql: string, replacements: unknown[]) => h.tdb.db.sequelize.query(sql, { replacements });
+    const at = new Date('2025-05-01T02:00:00Z');
+    let n = 0;
+    const sell = async (kind: string, appraisal: bigint, price: bigint | null) => {
+      n++;
+      await q("INSERT INTO auction_lots (id, lot_no, kind, title, consignor_name, details_json, appraisal_fen, reserve_fen, created_by, created_at) VALUES (?, ?, ?, ?, '绵阳市涪城区机关事务服务中心', '{}', ?, ?, 'agency', ?)",
+        [n, `LOT-${n}`, kind, `${kind === 'car' ? '公务用车' : '国有门面'}${n}`, appraisal.toString(), appraisal.toString(), at]);
+      await q("INSERT INTO auctions (id, lot_id, round_no, status, start_fen, increment_fen, deposit_fen, created_by, created_at, updated_at) VALUES (?, ?, 1, 'closed', ?, 10000, 100000, 'agency', ?, ?)",
+        [n, n, appraisal.toString(), at, at]);
+      await q('INSERT INTO auction_results (auction_id, outcome, price_fen, closed_at) VALUES (?, ?, ?, ?)', [n, price === null ? 'unsold' : 'sold', price === null ? null : price.toString(), at]);
+    };
+    for (const p of CAR_PRICES) await sell('car', p - 50_000n, p);
+    await sell('car', 2_000_000n, null); // 流拍: not a deal
+    for (const r of RENTS) await sell('shop_lease', r - 100_000n, r);
+  });
+  after(async () => h.close());
+
+  it('counts them as car auctions and shop leases, on the selling side, apart from procurement savings', async () => {
+    const res = await request(h.app).get('/api/statistics?from=2025-01-01&to=2025-12-31').set('Authorization', bearer(await h.token('city_finance')));
+    expect(res.status).to.equal(200);
+    const type = (k: string) => res.body.byType.find((t: { key: string }) => t.key === k);
+    expect(type('car_auction')).to.include({ label: '公务用车拍卖', kind: 'income', count: 143, dealFen: CAR_PRICES.reduce((a, b) => a + b, 0n).toString(), differenceFen: String(143 * 50_000) });
+    expect(type('shop_lease')).to.include({ kind: 'income', count: 12, dealWan: '75.21', differenceWan: '1.20' });
+    expect(type('government_procurement')).to.include({ kind: 'spend', count: 0 });
+    expect(res.body.income.total.count).to.equal(155);
+    expect(res.body.spend.total.count).to.equal(0);
+    const onlyLeases = await request(h.app).get('/api/statistics?from=2025-01-01&to=2025-12-31&types=shop_lease').set('Authorization', bearer(await h.token('city_finance')));
+    expect(onlyLeases.body.spend).to.equal(null);
+    expect(onlyLeases.body.income.total).to.include({ count: 12, dealWan: '75.21' });
+  });
+});
