@@ -10,6 +10,7 @@
  * and is refused (409 BID_TOO_LOW). A bid at or after the closing time is refused (409 AUCTION_CLOSED naming it). A
  * bid within the last N minutes (rule A3 of time-limits.json) moves the closing time to N minutes after that bid.
  */
+import { formatYuan } from '../documents/money.ts';
 import type { Transaction } from 'sequelize';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db.ts';
@@ -57,11 +58,12 @@ export function phase(a: Row, now: Date): string {
   return now.getTime() < (a.get('closesAt') as Date).getTime() ? 'bidding' : 'closing';
 }
 
+// The bidder reads 元 (the API field stays integer fen, named in the details).
 const bidTooLow = (minFen: bigint, currentFen: bigint | null) =>
   new AppError(409, 'BID_TOO_LOW',
-    `出价须不低于 ${minFen} 分（${currentFen === null ? '起拍价' : `当前价 ${currentFen} 分 + 加价幅度`}）。同价出价以先被系统接受者为准，后到的同价出价因不再高于当前价而被拒绝 ` +
-    `(a bid must be at least ${minFen} fen${currentFen === null ? ', the start price' : `: the current price ${currentFen} plus the increment`}; of equal bids the first accepted wins, a later equal bid no longer exceeds the price)`,
-    [{ path: 'amountFen', reason: `minimum ${minFen}` }]);
+    `出价须不低于 ${formatYuan(minFen)} 元（${currentFen === null ? '起拍价' : `当前价 ${formatYuan(currentFen)} 元 + 加价幅度`}）。同价出价以先被系统接受者为准，后到的同价出价因不再高于当前价而被拒绝 ` +
+    `(a bid must be at least ${formatYuan(minFen)} yuan${currentFen === null ? ', the start price' : `: the current price ${formatYuan(currentFen)} plus the increment`}; of equal bids the first accepted wins, a later equal bid no longer exceeds the price)`,
+    [{ path: 'amountFen', reason: `至少 ${minFen} 分 (minimum ${minFen} fen)` }]);
 
 export interface BidOutcome {
   seq: number;

@@ -107,6 +107,7 @@ describe('asset auctions over the API (issue 11)', function () {
     const below = await c.post('bidder1', `/api/auctions/${id}/bids`, { amountFen: 4_900_000 });
     expect(below.status).to.equal(409);
     expect(below.body.error.code).to.equal('BID_TOO_LOW');
+    expect(below.body.error.message).to.contain('出价须不低于 50,000.00 元（起拍价）'); // 元 for the bidder, not fen
     const first = await c.post('bidder1', `/api/auctions/${id}/bids`, { amountFen: 5_000_000 });
     expect(first.status, JSON.stringify(first.body)).to.equal(201);
     expect(first.body).to.include({ seq: 1, amountFen: 5_000_000, extended: false });
