@@ -18,6 +18,8 @@ export interface Section {
 export interface StatisticsReport {
   period: { from: string; to: string };
   types: { type: string; label: string; kind: TransactionKind }[];
+  /** Every type the dashboard knows (what a filter may choose), whatever was selected. */
+  available: { type: string; label: string; kind: TransactionKind }[];
   byType: (Group & { kind: TransactionKind })[];
   spend: Section | null;
   income: Section | null;
@@ -61,6 +63,7 @@ export async function buildReport(db: Database, q: ReportQuery): Promise<Statist
   return {
     period: { from: q.from, to: q.to },
     types: selected.map((s) => ({ type: s.type, label: s.label, kind: s.kind })),
+    available: statisticsSources().map((s) => ({ type: s.type, label: s.label, kind: s.kind })),
     byType,
     spend: kinds.has('spend') ? section('spend', byKind.spend, q) : null,
     income: kinds.has('income') ? section('income', byKind.income, q) : null,

@@ -55,6 +55,7 @@ const sectionSchema = z.object({ kind: z.enum(['spend', 'income']), total: group
 const reportSchema = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
   types: z.array(z.object({ type: z.string(), label: z.string(), kind: z.enum(['spend', 'income']) })),
+  available: z.array(z.object({ type: z.string(), label: z.string(), kind: z.enum(['spend', 'income']) })).describe('可选的全部交易类型 (every type a filter may choose)'),
   byType: z.array(groupSchema.extend({ kind: z.enum(['spend', 'income']) })),
   spend: sectionSchema.nullable(),
   income: sectionSchema.nullable(),

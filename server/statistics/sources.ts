@@ -6,6 +6,7 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../db.ts';
+import { toFen, type FenInput } from '../documents/money.ts';
 
 /**
  * 'spend': the public body buys (budget − deal = savings, 节约资金).
@@ -49,11 +50,13 @@ export function statisticsSources(): StatisticsSource[] {
   return [...sources.values()];
 }
 
+/** Integer fen from a column or JSON value (documents/money.ts rules), or null for anything else. */
 function fen(v: unknown): bigint | null {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
-  return null;
+  try {
+    return toFen(v as FenInput);
+  } catch {
+    return null;
+  }
 }
 
 /** Statuses of a project whose award stands (a cancelled or terminated procurement is no deal). */

@@ -19,6 +19,7 @@ interface Section { kind: Kind; total: Group; byMethod: Group[]; byParty: Group[
 interface Report {
   period: { from: string; to: string };
   types: { type: string; label: string; kind: Kind }[];
+  available: { type: string; label: string; kind: Kind }[];
   byType: (Group & { kind: Kind })[];
   spend: Section | null;
   income: Section | null;
@@ -107,7 +108,6 @@ export function StatisticsPage({ query }: PageProps) {
     () => api<Report>('GET', '/api/statistics', { query: { from: params.from || undefined, to: params.to || undefined, types: params.types || undefined } }),
     [params.from, params.to, params.types],
   );
-  const allTypes = useAsync(() => api<Report>('GET', '/api/statistics', { query: { from: '2000-01-01', to: '2000-01-01' } }).then((r) => r.types), []);
   const r = report.data;
   const fileQuery = (format: string) => ({ from: r?.period.from, to: r?.period.to, types: params.types || undefined, format });
   return (
@@ -121,7 +121,7 @@ export function StatisticsPage({ query }: PageProps) {
           {t('type')}
           <select value={form.types} data-testid="statistics-type" onChange={(e) => setForm({ ...form, types: e.currentTarget.value })}>
             <option value="">{t('allTypes')}</option>
-            {(allTypes.data ?? []).map((ty) => <option key={ty.type} value={ty.type}>{ty.label}</option>)}
+            {(r?.available ?? []).map((ty) => <option key={ty.type} value={ty.type}>{ty.label}</option>)}
           </select>
         </label>
         <button type="submit" data-testid="statistics-apply">{t('common:actions.search')}</button>
