@@ -62,39 +62,57 @@ function fen(v: unknown): bigint | null {
 /** Statuses of a project whose award stands (a cancelled or terminated procurement is no deal). */
 const DEALT = ['awarded', 'contracting', 'accepting', 'archived'];
 
+/** Which process a projects row belongs to (migration 0018): 政府采购 or 工程建设项目招标. */
+export type ProjectRegime = 'procurement' | 'works';
+
 /**
- * Government procurement: each project whose award stands counts once, on the day of its award (the 中标/成交
+ * The projects of one regime whose award stands: each counts once, on the day of its award (the 中标/成交
  * announcement), with the award amount as its deal amount (the contract may not exceed it).
  */
+async function dealtProjects(db: Database, regime: ProjectRegime, from: Date, to: Date): Promise<TransactionRecord[]> {
+  const rows = await db.sequelize.query<{
+    instance_id: string; project_number: string | null; name: string | null; method: string | null;
+    purchaser_name: string | null; budget_fen: number | string | null; award: string | null;
+  }>(
+    `SELECT instance_id, project_number, name, method, purchaser_name, budget_fen, award FROM projects
+     WHERE regime = ? AND award IS NOT NULL AND status IN (${DEALT.map(() => '?').join(', ')})`,
+    { type: QueryTypes.SELECT, replacements: [regime, ...DEALT] },
+  );
+  const out: TransactionRecord[] = [];
+  for (const r of rows) {
+    let award: Record<string, unknown>;
+    try {
+      award = JSON.parse(r.award!) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const at = typeof award.awardedAt === 'string' ? new Date(award.awardedAt) : null;
+    const deal = fen(award.amountFen);
+    const budget = fen(r.budget_fen);
+    if (!at || Number.isNaN(at.getTime()) || at < from || at >= to || deal === null || budget === null) continue;
+    out.push({ id: r.instance_id, number: r.project_number, name: r.name, method: r.method, party: r.purchaser_name, budgetFen: budget, dealFen: deal, dealAt: at });
+  }
+  return out;
+}
+
+/** Government procurement (procurement.bpmn, 政府采购法): the projects with regime 'procurement'. */
 export const governmentProcurement: StatisticsSource = {
   type: 'government_procurement',
   label: '政府采购',
   kind: 'spend',
-  async list(db, from, to) {
-    const rows = await db.sequelize.query<{
-      instance_id: string; project_number: string | null; name: string | null; method: string | null;
-      purchaser_name: string | null; budget_fen: number | string | null; award: string | null;
-    }>(
-      `SELECT instance_id, project_number, name, method, purchaser_name, budget_fen, award FROM projects
-       WHERE award IS NOT NULL AND status IN (${DEALT.map(() => '?').join(', ')})`,
-      { type: QueryTypes.SELECT, replacements: DEALT },
-    );
-    const out: TransactionRecord[] = [];
-    for (const r of rows) {
-      let award: Record<string, unknown>;
-      try {
-        award = JSON.parse(r.award!) as Record<string, unknown>;
-      } catch {
-        continue;
-      }
-      const at = typeof award.awardedAt === 'string' ? new Date(award.awardedAt) : null;
-      const deal = fen(award.amountFen);
-      const budget = fen(r.budget_fen);
-      if (!at || Number.isNaN(at.getTime()) || at < from || at >= to || deal === null || budget === null) continue;
-      out.push({ id: r.instance_id, number: r.project_number, name: r.name, method: r.method, party: r.purchaser_name, budgetFen: budget, dealFen: deal, dealAt: at });
-    }
-    return out;
-  },
+  list: (db, from, to) => dealtProjects(db, 'procurement', from, to),
+};
+
+/**
+ * Works tenders (works-tender.bpmn, 招标投标法: 工程建设项目招标): the projects with regime 'works', counted like
+ * procurement — budget = the 估算价, deal = the 中标 amount, savings = budget − deal.
+ */
+export const worksTenders: StatisticsSource = {
+  type: 'works_tender',
+  label: '工程招标',
+  kind: 'spend',
+  list: (db, from, to) => dealtProjects(db, 'works', from, to),
 };
 
 registerStatisticsSource(governmentProcurement);
+registerStatisticsSource(worksTenders);
