@@ -6,7 +6,7 @@
  */
 import { QueryTypes, type Sequelize } from 'sequelize';
 import type { ActiveElement, Variables } from '../engine/port.ts';
-import { PROJECT_DEADLINES } from '../procurement/legal-deadlines.ts';
+import { PROJECT_DEADLINES, type ProjectDeadline } from '../procurement/legal-deadlines.ts';
 
 type Row = Record<string, unknown>;
 const iso = (v: unknown): string | null => (v == null ? null : new Date(v as string).toISOString());
@@ -22,19 +22,30 @@ function parse<T>(v: unknown, fallback: T): T {
 const select = <T = Row>(sequelize: Sequelize, sql: string, replacements: unknown[] | Record<string, unknown> = []) =>
   sequelize.query<T & object>(sql, { type: QueryTypes.SELECT, replacements });
 
+/** 政府采购 (procurement.bpmn) or 工程建设项目招标 (works-tender.bpmn): `projects.regime`, migration 0018. */
+export type Regime = 'procurement' | 'works';
+
 export interface ProjectRef {
   projectNumber: string | null;
   projectName: string | null;
+  /** Which law the project runs under; null for an instance that is no project (complaint, process change…). */
+  regime: Regime | null;
 }
+
+const NO_PROJECT: ProjectRef = { projectNumber: null, projectName: null, regime: null };
+const regimeOf = (v: unknown): Regime | null => (v === 'works' ? 'works' : v === 'procurement' ? 'procurement' : null);
+
+/** The processes whose instances are projects, and the regime each runs under. */
+export const PROJECT_PROCESSES: Record<string, Regime> = { procurement: 'procurement', works_tender: 'works' };
 
 async function projectsOf(sequelize: Sequelize, instanceIds: string[]): Promise<Map<string, ProjectRef>> {
   const out = new Map<string, ProjectRef>();
   for (let i = 0; i < instanceIds.length; i += 500) {
     const chunk = instanceIds.slice(i, i + 500);
     if (!chunk.length) continue;
-    const rows = await select<{ instance_id: string; project_number: string | null; name: string | null }>(
-      sequelize, `SELECT instance_id, project_number, name FROM projects WHERE instance_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
-    for (const r of rows) out.set(r.instance_id, { projectNumber: r.project_number, projectName: r.name });
+    const rows = await select<{ instance_id: string; project_number: string | null; name: string | null; regime: string | null }>(
+      sequelize, `SELECT instance_id, project_number, name, regime FROM projects WHERE instance_id IN (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const r of rows) out.set(r.instance_id, { projectNumber: r.project_number, projectName: r.name, regime: regimeOf(r.regime) });
   }
   return out;
 }
@@ -131,7 +142,7 @@ export async function listInstances(sequelize: Sequelize, f: InstanceFilter): Pr
     return {
       instanceId: id, bpmnProcessId: String(r.bpmn_process_id), version: Number(r.version), businessKey: (r.business_key as string | null) ?? null, state: String(r.state),
       hasIncident: Boolean(Number(r.has_incident)), startedAt: iso(r.started_at)!, startedBy: (r.started_by as string | null) ?? null, endedAt: iso(r.ended_at),
-      currentSteps: steps, ...(projects.get(id) ?? { projectNumber: null, projectName: null }),
+      currentSteps: steps, ...(projects.get(id) ?? { ...NO_PROJECT, regime: PROJECT_PROCESSES[String(r.bpmn_process_id)] ?? null }),
     };
   });
   return { total, items };
@@ -169,25 +180,44 @@ export interface BreachedDeadline extends ProjectRef {
 
 const DAY = 86_400_000;
 
+/**
+ * The legal deadlines of a project process. A works tender carries the same deadline variables where the Bidding
+ * Law has one (确定中标人, 合同订立 …), but the procurement table's fallback bases cite the GP Law: for a works tender
+ * the basis comes only from the instance's own variables (`<key>Basis`, or `{ ruleId, basis }` under the key).
+ */
+function deadlinesOf(bpmnProcessId: string): ProjectDeadline[] {
+  if (bpmnProcessId !== 'works_tender') return PROJECT_DEADLINES;
+  return PROJECT_DEADLINES.map((d) => ({
+    ...d,
+    basis: (v: Variables) => {
+      const own = v[`${d.key}Basis`];
+      if (typeof own === 'string' && own) return own;
+      const rule = v[d.key] as { basis?: unknown; ruleId?: unknown } | undefined;
+      return rule && typeof rule === 'object' && typeof rule.basis === 'string' ? `${typeof rule.ruleId === 'string' ? `${rule.ruleId} ` : ''}${rule.basis}` : null;
+    },
+  }));
+}
+
 export async function overdue(sequelize: Sequelize, now: Date): Promise<{ tasks: OverdueTask[]; breached: BreachedDeadline[] }> {
   const rows = await select<Row>(sequelize,
     "SELECT id, instance_id, bpmn_process_id, business_key, element_id, name, assignee, candidate_groups, candidate_users, due_at FROM tasks WHERE state = 'created' AND due_at IS NOT NULL AND due_at < ? ORDER BY due_at ASC",
     [now]);
-  // Every active procurement's deadlines whose step is still waiting.
-  const active = await select<{ id: string; variables: string; active_elements: string | null }>(sequelize,
-    "SELECT id, variables, active_elements FROM engine_instances WHERE state = 'active' AND bpmn_process_id = 'procurement'");
+  // Every active project's (procurement or works tender) deadlines whose step is still waiting.
+  const processes = Object.keys(PROJECT_PROCESSES);
+  const active = await select<{ id: string; bpmn_process_id: string; variables: string; active_elements: string | null }>(sequelize,
+    `SELECT id, bpmn_process_id, variables, active_elements FROM engine_instances WHERE state = 'active' AND bpmn_process_id IN (${processes.map(() => '?').join(', ')})`, processes);
   const breached: BreachedDeadline[] = [];
   const deadlineOfTask = new Map<string, BreachedDeadline>();
   for (const inst of active) {
     const v = parse<Variables>(inst.variables, {});
     const waiting = parse<ActiveElement[]>(inst.active_elements, []);
-    for (const d of PROJECT_DEADLINES) {
+    for (const d of deadlinesOf(inst.bpmn_process_id)) {
       const at = v[d.at];
       if (!d.step || typeof at !== 'string' || Number.isNaN(Date.parse(at)) || Date.parse(at) > now.getTime()) continue;
       const step = waiting.find((a) => a.elementId === d.step);
       if (!step) continue;
       const basis = d.basis(v);
-      const b: BreachedDeadline = { instanceId: inst.id, key: d.key, label: d.label, at: new Date(at).toISOString(), legalBasis: typeof basis === 'string' && basis ? basis : null, step: d.step, stepName: step.name, projectNumber: null, projectName: null };
+      const b: BreachedDeadline = { instanceId: inst.id, key: d.key, label: d.label, at: new Date(at).toISOString(), legalBasis: typeof basis === 'string' && basis ? basis : null, step: d.step, stepName: step.name, ...NO_PROJECT, regime: PROJECT_PROCESSES[inst.bpmn_process_id] ?? null };
       breached.push(b);
       deadlineOfTask.set(`${inst.id} ${d.step}`, b);
     }
@@ -203,7 +233,7 @@ export async function overdue(sequelize: Sequelize, now: Date): Promise<{ tasks:
       name: (t.name as string | null) ?? null, assignee: (t.assignee as string | null) ?? null, candidateGroups: list(t.candidate_groups), candidateUsers: list(t.candidate_users),
       dueAt, daysOverdue: Math.ceil((now.getTime() - Date.parse(dueAt)) / DAY),
       deadline: d ? { key: d.key, label: d.label, legalBasis: d.legalBasis } : null,
-      ...(projects.get(instanceId) ?? { projectNumber: null, projectName: null }),
+      ...(projects.get(instanceId) ?? { ...NO_PROJECT, regime: PROJECT_PROCESSES[String(t.bpmn_process_id)] ?? null }),
     };
   });
   breached.sort((a, b) => a.at.localeCompare(b.at));
@@ -238,7 +268,7 @@ export async function multiStageActors(sequelize: Sequelize): Promise<MultiStage
   for (const r of rows) {
     const key = `${r.instance_id} ${r.actor}`;
     let m = out.get(key);
-    if (!m) out.set(key, (m = { instanceId: r.instance_id, actor: r.actor, actorName: null, isInitiator: r.initiator === r.actor, stages: [], projectNumber: null, projectName: null }));
+    if (!m) out.set(key, (m = { instanceId: r.instance_id, actor: r.actor, actorName: null, isInitiator: r.initiator === r.actor, stages: [], ...NO_PROJECT }));
     m.stages.push({ stage: r.stage, elementId: r.element_id, at: iso(r.at)! });
   }
   const items = [...out.values()];
@@ -258,6 +288,7 @@ export interface TenderRecord {
   tenderId: number;
   instanceId: string;
   round: number;
+  regime: Regime;
   projectNumber: string;
   projectName: string;
   agencyName: string | null;
@@ -279,7 +310,7 @@ const RECORD_TEMPLATES = ['bid-opening-record', 'expert-selection-record', 'cred
 export async function tenderRecords(sequelize: Sequelize, limit: number, offset: number): Promise<{ total: number; items: TenderRecord[] }> {
   const [{ n }] = await select<{ n: number | string }>(sequelize, 'SELECT COUNT(*) AS n FROM tenders');
   const rows = await select<Row>(sequelize,
-    `SELECT id, instance_id, round, project_number, project_name, agency_name, method, status, bid_deadline_at, opened_at, bid_count, failure_reason, awarded_at
+    `SELECT id, instance_id, round, regime, project_number, project_name, agency_name, method, status, bid_deadline_at, opened_at, bid_count, failure_reason, awarded_at
      FROM tenders ORDER BY bid_deadline_at DESC, id DESC LIMIT ${Number(limit)} OFFSET ${Number(offset)}`);
   const ids = rows.map((r) => Number(r.id));
   const instanceIds = [...new Set(rows.map((r) => String(r.instance_id)))];
@@ -295,7 +326,7 @@ export async function tenderRecords(sequelize: Sequelize, limit: number, offset:
     const draw = draws.filter((d) => Number(d.tender_id) === id).at(-1);
     const ev = evals.filter((e) => Number(e.tender_id) === id).at(-1);
     return {
-      tenderId: id, instanceId: String(r.instance_id), round: Number(r.round), projectNumber: String(r.project_number), projectName: String(r.project_name),
+      tenderId: id, instanceId: String(r.instance_id), round: Number(r.round), regime: regimeOf(r.regime) ?? 'procurement', projectNumber: String(r.project_number), projectName: String(r.project_name),
       agencyName: (r.agency_name as string | null) ?? null, method: String(r.method), status: String(r.status), bidDeadlineAt: iso(r.bid_deadline_at)!,
       openedAt: iso(r.opened_at), bidCount: opened && r.bid_count != null ? Number(r.bid_count) : null, failureReason: (r.failure_reason as string | null) ?? null, awardedAt: iso(r.awarded_at),
       draw: draw ? { drawId: Number(draw.id), drawnAt: iso(draw.drawn_at)!, panelSize: Number(draw.panel_size), algorithm: String(draw.algorithm), verify: `/api/tenders/${id}/expert-draw/verify` } : null,

@@ -12,7 +12,11 @@ const READERS = ['supervisor', 'auditor'] as const;
 const id = z.string().trim().min(1).max(255).regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, '须为 BPMN 标识 (a BPMN id)');
 const page = { limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).max(1_000_000).default(0) };
 
-const projectRef = { projectNumber: z.string().nullable(), projectName: z.string().nullable() };
+const projectRef = {
+  projectNumber: z.string().nullable(),
+  projectName: z.string().nullable(),
+  regime: z.enum(['procurement', 'works']).nullable().describe('政府采购 procurement / 工程建设项目招标 works；非项目流程为 null'),
+};
 const stepSchema = z.object({ elementId: z.string(), name: z.string().nullable(), elementType: z.string(), taskId: z.string().nullable(), assignee: z.string().nullable(), candidateGroups: z.array(z.string()), candidateUsers: z.array(z.string()), dueAt: z.string().nullable(), since: z.string().nullable() });
 const instanceSchema = z.object({
   instanceId: z.string(), bpmnProcessId: z.string(), version: z.number().int(), businessKey: z.string().nullable(), state: z.string(), hasIncident: z.boolean(),
@@ -31,7 +35,7 @@ const multiStageSchema = z.object({
   items: z.array(z.object({ instanceId: z.string(), actor: z.string(), actorName: z.string().nullable(), isInitiator: z.boolean(), stages: z.array(z.object({ stage: z.string(), elementId: z.string(), at: z.string() })), ...projectRef })),
 });
 const tenderRecordSchema = z.object({
-  tenderId: z.number().int(), instanceId: z.string(), round: z.number().int(), projectNumber: z.string(), projectName: z.string(), agencyName: z.string().nullable(), method: z.string(), status: z.string(),
+  tenderId: z.number().int(), instanceId: z.string(), round: z.number().int(), regime: z.enum(['procurement', 'works']), projectNumber: z.string(), projectName: z.string(), agencyName: z.string().nullable(), method: z.string(), status: z.string(),
   bidDeadlineAt: z.string(), openedAt: z.string().nullable(), bidCount: z.number().int().nullable().describe('开标后才有 (after the opening only)'), failureReason: z.string().nullable(), awardedAt: z.string().nullable(),
   draw: z.object({ drawId: z.number().int(), drawnAt: z.string(), panelSize: z.number().int(), algorithm: z.string(), verify: z.string() }).nullable(),
   evaluation: z.object({ evaluationId: z.number().int(), method: z.string(), scoredAt: z.string() }).nullable(),

@@ -7,8 +7,10 @@
  */
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
+import request from 'supertest';
 import { startChain, type Chain } from '../chain/driver.ts';
 import { approvedProject, confirmWinner, prepareTender, runToConfirmation, shanghaiLocal, submitBid, threeBidders, type Bidder } from '../chain/steps.ts';
+import { bearer, startHarness, type Harness } from './harness.ts';
 
 describe('supervision views', function () {
   this.timeout(120_000);
@@ -85,7 +87,7 @@ describe('supervision views', function () {
     const bySign = await read('/api/supervision/instances?elementId=sign_contract');
     expect(bySign.total).to.equal(1);
     const item = bySign.items[0];
-    expect(item).to.include({ instanceId: p1, bpmnProcessId: 'procurement', state: 'active' });
+    expect(item).to.include({ instanceId: p1, bpmnProcessId: 'procurement', state: 'active', regime: 'procurement' });
     expect(item.currentSteps.map((s: { elementId: string }) => s.elementId).sort()).to.deep.equal(['escalate_contract', 'sign_contract']);
     const all = await read('/api/supervision/instances?bpmnProcessId=procurement&state=active&limit=2');
     expect(all.total).to.equal(3);
@@ -136,5 +138,71 @@ describe('supervision views', function () {
     const bad = await c.get('supervisor', '/api/supervision/instances?state=sleeping&limit=0');
     expect(bad.status).to.equal(422);
     expect(JSON.stringify(bad.body.error.details)).to.include('state').and.include('limit');
+  });
+});
+
+/**
+ * Issue 11: works tenders (works-tender.bpmn, `works_tender`, projects.regime 'works') beside procurements in every
+ * view — each item says which regime it runs under; the breached legal deadlines include a works tender's, with the
+ * basis its own variables carry (never the GP Law fallback of the procurement table). Instances seeded as the
+ * engine's projection rows (the works model is the lead's, not deployed here).
+ */
+describe('supervision views: works tenders beside procurements', function () {
+  this.timeout(60_000);
+  let h: Harness;
+  const past = new Date('2026-02-20T01:00:00Z'); // the harness clock is 2026-03-02
+  const W8 = 'W8 招标投标法 Art.46；招标投标法实施条例 Art.57';
+
+  before(async () => {
+    h = await startHarness();
+    const q = (sql: string, replacements: unknown[]) => h.tdb.db.sequelize.query(sql, { replacements });
+    const instance = async (id: string, process: string, step: { elementId: string; name: string } | null, variables: object) => {
+      await q('INSERT INTO engine_instances (id, deployment_id, bpmn_process_id, version, business_key, state, variables, active_elements, has_incident, rev, started_by, started_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, 0, ?, ?, ?)',
+        [id, `dep-${process}`, process, `bk-${id}`, 'active', JSON.stringify(variables), JSON.stringify(step ? [{ ...step, elementType: 'bpmn:UserTask' }] : []), false, 'purchaser', past, past]);
+      if (step) {
+        await q("INSERT INTO tasks (id, instance_id, bpmn_process_id, process_version, business_key, element_id, execution_id, name, form_id, candidate_groups, state, due_at, created_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, NULL, 'purchaser', 'created', ?, ?)",
+          [`task-${id}`, id, process, `bk-${id}`, step.elementId, `exec-${id}`, step.name, past, past]);
+      }
+    };
+    const project = (id: string, regime: string, number: string) =>
+      q("INSERT INTO projects (instance_id, project_number, name, purchaser_name, initiator, method, budget_fen, status, regime, created_at, updated_at) VALUES (?, ?, ?, '涪城区住房和城乡建设局', 'purchaser', '公开招标', 900000000, 'contracting', ?, ?, ?)",
+        [id, number, `监督测试${id}`, regime, past, past]);
+    await instance('W1', 'works_tender', { elementId: 'sign_contract', name: '签订施工合同' }, { contractDeadlineAt: past.toISOString(), contractDeadlineBasis: W8 });
+    await project('W1', 'works', 'FCGC-2026-0001');
+    await instance('W2', 'works_tender', { elementId: 'confirm_winner', name: '确定中标人' }, { confirmDeadlineAt: past.toISOString() });
+    await project('W2', 'works', 'FCGC-2026-0002');
+    await instance('P1', 'procurement', { elementId: 'confirm_winner', name: '确认中标人' }, { confirmDeadlineAt: past.toISOString() });
+    await project('P1', 'procurement', 'FCZC-2026-0001');
+    await instance('C1', 'complaint', null, {});
+  });
+  after(async () => h?.close());
+
+  const read = async (path: string) => {
+    const res = await request(h.app).get(path).set('Authorization', bearer(await h.token('supervisor')));
+    expect(res.status, `${path}: ${JSON.stringify(res.body)}`).to.equal(200);
+    return res.body;
+  };
+
+  it('the instance list carries each project\'s regime and filters to the works tenders', async () => {
+    const all = await read('/api/supervision/instances');
+    const regime = Object.fromEntries(all.items.map((i: { instanceId: string; regime: string | null }) => [i.instanceId, i.regime]));
+    expect(regime).to.deep.equal({ W1: 'works', W2: 'works', P1: 'procurement', C1: null });
+    const works = await read('/api/supervision/instances?bpmnProcessId=works_tender');
+    expect(works.total).to.equal(2);
+    expect(works.items.map((i: { projectNumber: string }) => i.projectNumber).sort()).to.deep.equal(['FCGC-2026-0001', 'FCGC-2026-0002']);
+    const o = await read('/api/supervision/overview');
+    expect(o.byState).to.deep.include({ bpmnProcessId: 'works_tender', state: 'active', count: 2 });
+    expect(o.bySteps.find((s: { bpmnProcessId: string; elementId: string }) => s.bpmnProcessId === 'works_tender' && s.elementId === 'sign_contract')).to.include({ count: 1 });
+  });
+
+  it('a works tender\'s passed legal deadline is breached with its own basis; the GP Law fallback stays with procurement', async () => {
+    const late = await read('/api/supervision/overdue');
+    const b = (id: string) => late.breached.find((x: { instanceId: string }) => x.instanceId === id);
+    expect(b('W1')).to.include({ key: 'contractDeadline', step: 'sign_contract', stepName: '签订施工合同', legalBasis: W8, regime: 'works', projectNumber: 'FCGC-2026-0001' });
+    expect(b('W2')).to.include({ key: 'confirmDeadline', regime: 'works', legalBasis: null });
+    expect(b('P1')).to.include({ key: 'confirmDeadline', regime: 'procurement' });
+    expect(b('P1').legalBasis).to.match(/政府采购法实施条例第43条/);
+    expect(late.tasks.map((t: { instanceId: string; regime: string }) => `${t.instanceId} ${t.regime}`).sort()).to.deep.equal(['P1 procurement', 'W1 works', 'W2 works']);
+    expect(late.tasks.find((t: { instanceId: string }) => t.instanceId === 'W1').deadline).to.include({ key: 'contractDeadline', legalBasis: W8 });
   });
 });

@@ -9,13 +9,16 @@ export default {
     readOnly: '您的角色只能查看采购项目。',
     searchPlaceholder: '项目编号或名称',
     columns: {
-      number: '项目编号', name: '项目名称', method: '采购方式', budget: '预算', status: '状态', step: '当前环节', deadline: '下一期限',
+      number: '项目编号', regime: '类型', name: '项目名称', method: '采购方式', budget: '预算', status: '状态', step: '当前环节', deadline: '下一期限',
     },
     status: {
       applying: '填报中', draft: '填报中', approving: '审批中', returned: '已退回', tendering: '招标中', bidding: '投标中', opening: '开标',
       evaluating: '评审中', awarded: '已定标', contracting: '签订合同', contracted: '已签合同', accepting: '验收中',
       archived: '已归档', failed: '废标', terminated: '已终止', withdrawn: '已撤回', running: '进行中', completed: '已完成',
     },
+    regime: { procurement: '政府采购', works: '工程' },
+    regimeLong: { procurement: '政府采购项目', works: '工程建设项目招标' },
+    allRegimes: '全部类型',
     legalBasis: '法定依据：{{basis}}',
     noDeadline: '—',
     fields: {
@@ -78,13 +81,16 @@ export default {
     readOnly: 'Your role can only view projects.',
     searchPlaceholder: 'Project number or name',
     columns: {
-      number: 'Number', name: 'Name', method: 'Method', budget: 'Budget', status: 'Status', step: 'Current step', deadline: 'Next deadline',
+      number: 'Number', regime: 'Kind', name: 'Name', method: 'Method', budget: 'Budget', status: 'Status', step: 'Current step', deadline: 'Next deadline',
     },
     status: {
       applying: 'Applying', draft: 'Draft', approving: 'In approval', returned: 'Returned', tendering: 'Tender preparation', bidding: 'Bidding', opening: 'Opening',
       evaluating: 'Evaluation', awarded: 'Awarded', contracting: 'Contracting', contracted: 'Contract signed', accepting: 'Acceptance',
       archived: 'Archived', failed: 'Failed tender', terminated: 'Terminated', withdrawn: 'Withdrawn', running: 'Running', completed: 'Completed',
     },
+    regime: { procurement: 'Procurement', works: 'Works' },
+    regimeLong: { procurement: 'Government procurement', works: 'Works tender (Bidding Law)' },
+    allRegimes: 'All kinds',
     legalBasis: 'Legal basis: {{basis}}',
     noDeadline: '—',
     fields: {

@@ -12,6 +12,11 @@ export default {
     overdueTasks: '逾期待办',
     multiStageIntro: '同一项目中同一人办理了两个以上审批环节，或申请人自己审批。系统在办理时即拒绝；此处列出历史数据或流程变更后的例外。',
     allStates: '全部状态',
+    allProcesses: '全部流程',
+    processes: {
+      procurement: '政府采购', works_tender: '工程建设项目招标', 'asset-auction': '资产拍卖与招租', complaint: '投诉处理', 'staff-report': '举报处理',
+      'process_change': '流程变更审批',
+    },
     total: '共 {{n}} 个',
     previous: '上一页',
     next: '下一页',
@@ -45,6 +50,11 @@ export default {
     overdueTasks: 'Overdue tasks',
     multiStageIntro: 'One person completed two or more approval stages of one project, or approved their own application. The system refuses this at completion; listed here are exceptions from older data or changed models.',
     allStates: 'All states',
+    allProcesses: 'All processes',
+    processes: {
+      procurement: 'Government procurement', works_tender: 'Works tender', 'asset-auction': 'Asset auction / lease', complaint: 'Complaint', 'staff-report': 'Report',
+      'process_change': 'Process change',
+    },
     total: '{{n}} in all',
     previous: 'Previous',
     next: 'Next',

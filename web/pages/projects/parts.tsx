@@ -1,4 +1,7 @@
-/** Small pieces the project and tender pages share: money in 元/万元 from fen, status badges, legal-basis marks. */
+/**
+ * Small pieces the project, tender and supervision pages share: money in 元/万元 from fen, status and regime badges,
+ * legal-basis marks.
+ */
 import { useT } from '../../i18n/index.ts';
 import { formatDateTime, formatWan, formatYuan } from '../../ui/format.ts';
 
@@ -39,6 +42,17 @@ export function DeadlineText({ at, basis, overdue }: { at: string | null | undef
     <span class={overdue ? 'overdue' : undefined} title={basis ? t('legalBasis', { basis }) : undefined}>
       {formatDateTime(at)}
       {basis ? <span class="legal-mark" aria-hidden="true"> ⓘ</span> : null}
+    </span>
+  );
+}
+
+/** 政府采购 / 工程 (projects.regime): which law the project runs under. Nothing for an instance that is no project. */
+export function RegimeBadge({ regime }: { regime: string | null | undefined }) {
+  const t = useT('projects');
+  if (!regime) return null;
+  return (
+    <span class={`badge regime-${regime}`} data-regime={regime} data-testid="regime-badge" title={t(`regimeLong.${regime}`, { defaultValue: regime })}>
+      {t(`regime.${regime}`, { defaultValue: regime })}
     </span>
   );
 }

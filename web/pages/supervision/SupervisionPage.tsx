@@ -11,8 +11,10 @@ import { DataTable } from '../../ui/DataTable.tsx';
 import { ErrorBox } from '../../ui/ErrorBox.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { useAsync } from '../../ui/useAsync.ts';
+import { RegimeBadge } from '../projects/parts.tsx';
+import '../projects/projects.css';
 
-interface ProjectRef { projectNumber: string | null; projectName: string | null }
+interface ProjectRef { projectNumber: string | null; projectName: string | null; regime: 'procurement' | 'works' | null }
 interface Step { elementId: string; name: string | null; elementType: string; taskId: string | null; assignee: string | null; candidateGroups: string[]; candidateUsers: string[]; dueAt: string | null; since: string | null }
 interface Overview {
   byState: { bpmnProcessId: string; state: string; count: number }[];
@@ -28,7 +30,7 @@ interface Overdue {
 interface Incident { id: string; instanceId: string; bpmnProcessId: string; elementId: string; type: string; message: string; state: string; createdAt: string }
 interface MultiStage extends ProjectRef { instanceId: string; actor: string; actorName: string | null; isInitiator: boolean; stages: { stage: string; elementId: string; at: string }[] }
 interface TenderRecord {
-  tenderId: number; instanceId: string; round: number; projectNumber: string; projectName: string; agencyName: string | null; method: string; status: string;
+  tenderId: number; instanceId: string; round: number; regime: 'procurement' | 'works'; projectNumber: string; projectName: string; agencyName: string | null; method: string; status: string;
   bidDeadlineAt: string; openedAt: string | null; bidCount: number | null; failureReason: string | null; awardedAt: string | null;
   draw: { drawId: number; drawnAt: string; panelSize: number; algorithm: string; verify: string } | null;
   evaluation: { evaluationId: number; method: string; scoredAt: string } | null;
@@ -40,7 +42,10 @@ type Tab = (typeof TABS)[number];
 
 const holder = (s: { assignee: string | null; candidateGroups: string[]; candidateUsers: string[] }) =>
   s.assignee ?? ([...s.candidateGroups, ...s.candidateUsers].join('、') || '—');
-const project = (p: ProjectRef) => (p.projectNumber ? `${p.projectNumber} ${p.projectName ?? ''}` : '—');
+/** The project with its regime badge (政府采购 / 工程), so the two laws' projects are told apart in every list. */
+const project = (p: ProjectRef) => (p.projectNumber ? <><RegimeBadge regime={p.regime} /> {p.projectNumber} {p.projectName ?? ''}</> : '—');
+/** The processes the filter offers, in the order people look for them. */
+const PROCESSES = ['procurement', 'works_tender', 'asset-auction', 'complaint', 'staff-report', 'process_change'];
 
 function OverviewTab() {
   const t = useT('supervision');
@@ -67,7 +72,7 @@ function OverviewTab() {
         rowKey={(s) => `${s.bpmnProcessId} ${s.elementId}`}
         onRowClick={(s) => navigate('/supervision', { tab: 'instances', bpmnProcessId: s.bpmnProcessId, elementId: s.elementId })}
         columns={[
-          { key: 'process', title: t('columns.process'), render: (s) => s.bpmnProcessId },
+          { key: 'process', title: t('columns.process'), render: (s) => t(`processes.${s.bpmnProcessId}`, { defaultValue: s.bpmnProcessId }) },
           { key: 'step', title: t('columns.step'), render: (s) => s.name ?? s.elementId },
           { key: 'count', title: t('columns.count'), render: (s) => s.count, align: 'right' },
           { key: 'since', title: t('columns.oldestSince'), render: (s) => formatDateTime(s.oldestSince) },
@@ -79,7 +84,7 @@ function OverviewTab() {
         rows={o.data?.byState ?? []}
         rowKey={(s) => `${s.bpmnProcessId} ${s.state}`}
         columns={[
-          { key: 'process', title: t('columns.process'), render: (s) => s.bpmnProcessId },
+          { key: 'process', title: t('columns.process'), render: (s) => t(`processes.${s.bpmnProcessId}`, { defaultValue: s.bpmnProcessId }) },
           { key: 'state', title: t('columns.state'), render: (s) => t(`states.${s.state}`, { defaultValue: s.state }) },
           { key: 'count', title: t('columns.count'), render: (s) => s.count, align: 'right' },
         ]}
@@ -97,6 +102,12 @@ function InstancesTab({ query }: { query: URLSearchParams }) {
   return (
     <>
       <div class="toolbar">
+        <label class="small">{t('columns.process')}
+          <select value={filter.bpmnProcessId ?? ''} data-testid="instances-process" onChange={(e) => go({ bpmnProcessId: e.currentTarget.value || undefined, elementId: undefined, offset: undefined })}>
+            <option value="">{t('allProcesses')}</option>
+            {[...new Set([...PROCESSES, ...(filter.bpmnProcessId ? [filter.bpmnProcessId] : [])])].map((p) => <option key={p} value={p}>{t(`processes.${p}`, { defaultValue: p })}</option>)}
+          </select>
+        </label>
         <label class="small">{t('columns.state')}
           <select value={filter.state ?? ''} data-testid="instances-state" onChange={(e) => go({ state: e.currentTarget.value || undefined, offset: undefined })}>
             <option value="">{t('allStates')}</option>
@@ -114,7 +125,7 @@ function InstancesTab({ query }: { query: URLSearchParams }) {
         rowKey={(i) => i.instanceId}
         columns={[
           { key: 'project', title: t('columns.project'), render: (i) => project(i) },
-          { key: 'process', title: t('columns.process'), render: (i) => `${i.bpmnProcessId} v${i.version}` },
+          { key: 'process', title: t('columns.process'), render: (i) => <span title={i.bpmnProcessId}>{`${t(`processes.${i.bpmnProcessId}`, { defaultValue: i.bpmnProcessId })} v${i.version}`}</span> },
           { key: 'state', title: t('columns.state'), render: (i) => `${t(`states.${i.state}`, { defaultValue: i.state })}${i.hasIncident ? ` ⚠ ${t('incident')}` : ''}` },
           { key: 'steps', title: t('columns.currentSteps'), render: (i) => i.currentSteps.map((s) => `${s.name ?? s.elementId}（${holder(s)}${s.dueAt ? `，${t('due')} ${formatDateTime(s.dueAt)}` : ''}）`).join('；') || '—' },
           { key: 'started', title: t('columns.started'), render: (i) => `${formatDateTime(i.startedAt)} ${i.startedBy ?? ''}` },
@@ -179,7 +190,7 @@ function IncidentsTab() {
         rows={o.data?.items ?? []}
         rowKey={(i) => i.id}
         columns={[
-          { key: 'process', title: t('columns.process'), render: (i) => i.bpmnProcessId },
+          { key: 'process', title: t('columns.process'), render: (i) => t(`processes.${i.bpmnProcessId}`, { defaultValue: i.bpmnProcessId }) },
           { key: 'instance', title: t('columns.instance'), render: (i) => i.instanceId },
           { key: 'element', title: t('columns.step'), render: (i) => i.elementId },
           { key: 'type', title: t('columns.type'), render: (i) => i.type },
@@ -225,7 +236,7 @@ function TendersTab() {
         rows={o.data?.items ?? []}
         rowKey={(r) => r.tenderId}
         columns={[
-          { key: 'project', title: t('columns.project'), render: (r) => `${r.projectNumber} ${r.projectName}${r.round > 1 ? `（${t('round', { n: r.round })}）` : ''}` },
+          { key: 'project', title: t('columns.project'), render: (r) => <><RegimeBadge regime={r.regime} /> {`${r.projectNumber} ${r.projectName}${r.round > 1 ? `（${t('round', { n: r.round })}）` : ''}`}</> },
           { key: 'agency', title: t('columns.agency'), render: (r) => r.agencyName ?? '—' },
           { key: 'deadline', title: t('columns.bidDeadline'), render: (r) => formatDateTime(r.bidDeadlineAt) },
           { key: 'opened', title: t('columns.opened'), render: (r) => (r.openedAt ? `${formatDateTime(r.openedAt)}，${t('bids', { n: r.bidCount ?? 0 })}` : t('sealed')) },
