@@ -19,6 +19,33 @@ export default {
     regime: { procurement: '政府采购', works: '工程' },
     regimeLong: { procurement: '政府采购项目', works: '工程建设项目招标' },
     allRegimes: '全部类型',
+    regimeChoice: '项目类型',
+    regimeHint: {
+      procurement: '使用财政性资金采购货物、服务（政府采购法）',
+      works: '依法必须招标的工程建设项目：施工及与工程建设有关的货物、服务（招标投标法）',
+    },
+    newWorksTitle: '新建工程建设项目招标',
+    submitWorks: '提交招标申请',
+    createdWorks: '工程招标项目 {{number}} 已提交',
+    works: {
+      intro: '依法必须招标的工程建设项目（招标投标法第三条；发改委令第16号规模标准）。提交后系统生成项目编号并校验申请，送行业主管部门招标备案；备案后由所选招标代理机构发布招标公告、组织开标评标、公示中标候选人。',
+      items: '工程量清单主要项目',
+      fields: {
+        projectName: '项目名称', projectApprovalNo: '项目审批（核准、备案）文号', categoryCode: '品目编码', method: '招标方式', organisationForm: '组织形式',
+        budgetYuan: '估算价（元）', maxPriceYuan: '最高投标限价（元）', fundingSource: '资金来源', stateFunded: '国有资金占控股或者主导地位',
+        agencyId: '招标代理机构', plannedPeriodDays: '计划工期（日历天）', deliveryDate: '计划竣工日期', deliveryPlace: '建设地点',
+        qualificationRequirement: '投标人资质要求', description: '招标范围与内容',
+      },
+      hints: {
+        projectApprovalNo: '发展改革等部门的审批、核准或备案文号',
+        categoryCode: '工程类品目编码（B 开头），如 B07 装修工程',
+        method: '国有资金控股或主导的项目应当公开招标（条例第八条）',
+        maxPriceYuan: '条例第二十七条：招标人可以设定最高投标限价，不得超过估算价',
+        stateFunded: '是：应当确定排名第一的中标候选人为中标人（条例第五十五条）',
+        qualificationRequirement: '如：建筑工程施工总承包三级及以上资质，项目经理具备二级注册建造师（建筑工程）',
+        items: '从商品库搜索工程类标的（B 开头）并添加，填写工程量和综合单价',
+      },
+    },
     legalBasis: '法定依据：{{basis}}',
     noDeadline: '—',
     fields: {
@@ -32,7 +59,7 @@ export default {
       amount: '以元为单位，最多两位小数；服务端换算为分',
       items: '从商品库搜索并添加标的，填写数量和单价',
     },
-    procurementType: { goods: '货物', services: '服务' },
+    procurementType: { goods: '货物', services: '服务', works: '工程' },
     pickAgency: '请选择代理机构',
     pick: '请选择',
     item: {
@@ -52,7 +79,7 @@ export default {
     },
     facts: {
       number: '项目编号', purchaser: '采购人', agency: '代理机构', budget: '预算金额', maxPrice: '最高限价', status: '状态',
-      currentSteps: '当前环节', createdAt: '申请时间', initiator: '经办人',
+      currentSteps: '当前环节', createdAt: '申请时间', initiator: '经办人', regime: '项目类型', tenderer: '招标人', estimate: '估算价', maxBidPrice: '最高投标限价',
     },
     deadline: { name: '事项', at: '期限', basis: '法定依据', overdue: '已超期' },
     timeline: { empty: '暂无记录', by: '办理人' },
@@ -91,6 +118,33 @@ export default {
     regime: { procurement: 'Procurement', works: 'Works' },
     regimeLong: { procurement: 'Government procurement', works: 'Works tender (Bidding Law)' },
     allRegimes: 'All kinds',
+    regimeChoice: 'Kind of project',
+    regimeHint: {
+      procurement: 'Goods and services bought with public funds (Government Procurement Law)',
+      works: 'Construction projects that must be tendered: works and related goods and services (Bidding Law)',
+    },
+    newWorksTitle: 'New works tender',
+    submitWorks: 'Submit the tender application',
+    createdWorks: 'Works tender {{number}} submitted',
+    works: {
+      intro: 'A construction project that must be tendered (Bidding Law Art.3; NDRC Order 16 thresholds). On submission the system assigns the project number and checks the application, which goes to the industry department for filing; then the chosen agency publishes the tender notice, runs the opening and evaluation and publishes the candidates.',
+      items: 'Main bill-of-quantities items',
+      fields: {
+        projectName: 'Project name', projectApprovalNo: 'Project approval (filing) number', categoryCode: 'Category code', method: 'Tender method', organisationForm: 'Organisation form',
+        budgetYuan: 'Estimated price (yuan)', maxPriceYuan: 'Maximum bid price (yuan)', fundingSource: 'Funding source', stateFunded: 'State funds hold control or a leading share',
+        agencyId: 'Tender agency', plannedPeriodDays: 'Planned duration (calendar days)', deliveryDate: 'Planned completion date', deliveryPlace: 'Construction site',
+        qualificationRequirement: 'Required bidder qualifications', description: 'Scope and content of the tender',
+      },
+      hints: {
+        projectApprovalNo: 'Approval, authorisation or filing number of the development and reform (or other) department',
+        categoryCode: 'Works category code (starting with B), e.g. B07 fit-out works',
+        method: 'State-controlled projects must use open tendering (Regulations Art.8)',
+        maxPriceYuan: 'Regulations Art.27: the tenderer may set a maximum bid price, not above the estimate',
+        stateFunded: 'Yes: the first-ranked candidate must be awarded (Regulations Art.55)',
+        qualificationRequirement: 'e.g. general construction contracting grade III or above, project manager a grade II registered constructor',
+        items: 'Search the catalogue for works items (codes starting with B), add them and fill in quantities and unit rates',
+      },
+    },
     legalBasis: 'Legal basis: {{basis}}',
     noDeadline: '—',
     fields: {
@@ -104,7 +158,7 @@ export default {
       amount: 'In yuan, at most two decimals; the server converts to fen',
       items: 'Search the goods catalogue, add items, fill in quantity and unit price',
     },
-    procurementType: { goods: 'Goods', services: 'Services' },
+    procurementType: { goods: 'Goods', services: 'Services', works: 'Works' },
     pickAgency: 'Choose an agency',
     pick: 'Choose',
     item: {
@@ -124,7 +178,7 @@ export default {
     },
     facts: {
       number: 'Project number', purchaser: 'Purchaser', agency: 'Agency', budget: 'Budget', maxPrice: 'Maximum price', status: 'Status',
-      currentSteps: 'Current step', createdAt: 'Applied', initiator: 'Applicant',
+      currentSteps: 'Current step', createdAt: 'Applied', initiator: 'Applicant', regime: 'Kind', tenderer: 'Tenderer', estimate: 'Estimated price', maxBidPrice: 'Maximum bid price',
     },
     deadline: { name: 'What', at: 'Deadline', basis: 'Legal basis', overdue: 'Overdue' },
     timeline: { empty: 'Nothing yet', by: 'By' },

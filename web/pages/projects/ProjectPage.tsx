@@ -15,7 +15,7 @@ import { useAsync } from '../../ui/useAsync.ts';
 import { DiagramView } from '../inbox/DiagramView.tsx';
 import type { Diagram, HistoryItem } from '../inbox/types.ts';
 import '../inbox/inbox.css';
-import { DeadlineText, Money, StatusBadge } from './parts.tsx';
+import { DeadlineText, Money, RegimeBadge, StatusBadge } from './parts.tsx';
 import { deadlineBasis, deadlineLabel, stepNames, type ProjectDetail, type ProjectItem, type RankingRow, type TimelineEntry } from './types.ts';
 import './projects.css';
 
@@ -73,12 +73,15 @@ export function ProjectPage({ params }: PageProps) {
   const tender = p.tender ?? null;
   const tenderId = tender?.tenderId ?? tender?.id;
   const yesNo = (b: boolean | undefined) => (b === undefined ? '—' : b ? t('yes') : t('no'));
+  // A works tender names its fields as the Bidding Law does (估算价, 招标方式, 建设地点 …).
+  const works = p.regime === 'works';
+  const label = (field: string, fallback: string) => (works ? t(`works.fields.${field}`) : t(fallback));
 
   return (
     <section class="project-page" data-testid="project-page" data-project-id={p.id}>
       <p><a href="#/projects">← {t('back')}</a></p>
       <h1>
-        <span data-testid="project-number">{p.projectNumber ?? '—'}</span> {p.projectName} <StatusBadge status={p.status} />
+        <span data-testid="project-number">{p.projectNumber ?? '—'}</span> {p.projectName} <RegimeBadge regime={p.regime ?? 'procurement'} /> <StatusBadge status={p.status} />
       </h1>
       {p.applicationProblems?.length ? (
         <div class="notice" data-testid="application-problems">
@@ -92,20 +95,25 @@ export function ProjectPage({ params }: PageProps) {
           <dl class="facts" data-testid="project-facts">
             <dt>{t('facts.number')}</dt><dd>{p.projectNumber ?? '—'}</dd>
             <dt>{t('facts.currentSteps')}</dt><dd data-testid="project-current-step">{stepNames(p) || '—'}</dd>
-            <dt>{t('fields.method')}</dt><dd>{p.method}</dd>
+            <dt>{t('facts.regime')}</dt><dd data-testid="project-regime">{t(`regimeLong.${p.regime ?? 'procurement'}`)}</dd>
+            {works && p.projectApprovalNo ? <><dt>{t('works.fields.projectApprovalNo')}</dt><dd>{p.projectApprovalNo}</dd></> : null}
+            <dt>{label('method', 'fields.method')}</dt><dd>{p.method}</dd>
             {p.procurementType ? <><dt>{t('fields.procurementType')}</dt><dd>{t(`procurementType.${p.procurementType}`, { defaultValue: p.procurementType })}</dd></> : null}
             {p.categoryCode ? <><dt>{t('fields.categoryCode')}</dt><dd>{p.categoryCode}</dd></> : null}
-            <dt>{t('facts.budget')}</dt><dd><Money fen={p.budgetFen} /></dd>
-            {p.maxPriceFen != null ? <><dt>{t('facts.maxPrice')}</dt><dd><Money fen={p.maxPriceFen} /></dd></> : null}
+            <dt>{t(works ? 'facts.estimate' : 'facts.budget')}</dt><dd><Money fen={p.budgetFen} /></dd>
+            {p.maxPriceFen != null ? <><dt>{t(works ? 'facts.maxBidPrice' : 'facts.maxPrice')}</dt><dd><Money fen={p.maxPriceFen} /></dd></> : null}
             {p.fundingSource ? <><dt>{t('fields.fundingSource')}</dt><dd>{p.fundingSource}</dd></> : null}
+            {works ? <><dt>{t('works.fields.stateFunded')}</dt><dd>{yesNo(p.stateFunded)}</dd></> : null}
             {p.organisationForm ? <><dt>{t('fields.organisationForm')}</dt><dd>{p.organisationForm}</dd></> : null}
-            {p.purchaserName ? <><dt>{t('facts.purchaser')}</dt><dd>{p.purchaserName}</dd></> : null}
-            {p.agencyName ? <><dt>{t('facts.agency')}</dt><dd>{p.agencyName}</dd></> : null}
+            {p.purchaserName ? <><dt>{t(works ? 'facts.tenderer' : 'facts.purchaser')}</dt><dd>{p.purchaserName}</dd></> : null}
+            {p.agencyName ? <><dt>{label('agencyId', 'facts.agency')}</dt><dd>{p.agencyName}</dd></> : null}
             {p.initiator ? <><dt>{t('facts.initiator')}</dt><dd>{p.initiator}</dd></> : null}
-            <dt>{t('fields.smeReserved')}</dt><dd>{yesNo(p.smeReserved)}</dd>
-            <dt>{t('fields.importedProducts')}</dt><dd>{yesNo(p.importedProducts)}</dd>
-            {p.deliveryDate ? <><dt>{t('fields.deliveryDate')}</dt><dd>{p.deliveryDate}</dd></> : null}
-            {p.deliveryPlace ? <><dt>{t('fields.deliveryPlace')}</dt><dd>{p.deliveryPlace}</dd></> : null}
+            {works ? null : <><dt>{t('fields.smeReserved')}</dt><dd>{yesNo(p.smeReserved)}</dd></>}
+            {works ? null : <><dt>{t('fields.importedProducts')}</dt><dd>{yesNo(p.importedProducts)}</dd></>}
+            {works && p.plannedPeriodDays != null ? <><dt>{t('works.fields.plannedPeriodDays')}</dt><dd>{p.plannedPeriodDays}</dd></> : null}
+            {p.deliveryDate ? <><dt>{label('deliveryDate', 'fields.deliveryDate')}</dt><dd>{p.deliveryDate}</dd></> : null}
+            {p.deliveryPlace ? <><dt>{label('deliveryPlace', 'fields.deliveryPlace')}</dt><dd>{p.deliveryPlace}</dd></> : null}
+            {works && p.qualificationRequirement ? <><dt>{t('works.fields.qualificationRequirement')}</dt><dd>{p.qualificationRequirement}</dd></> : null}
             {p.createdAt ? <><dt>{t('facts.createdAt')}</dt><dd>{formatDateTime(p.createdAt)}</dd></> : null}
           </dl>
           {p.description ? <p class="pre-wrap">{p.description}</p> : null}

@@ -1,5 +1,6 @@
 /**
- * 采购项目: the caller's projects (purchaser: own organisation's; agency: assigned; approvers, supervisor, auditor:
+ * 采购项目: the caller's projects, government procurements and works tenders (a 政府采购 / 工程 badge, and a filter by
+ * kind: GET /api/projects?regime=) (purchaser: own organisation's; agency: assigned; approvers, supervisor, auditor:
  * all, read-only) with number, name, method, budget, status, current step and the next deadline (its legal basis in
  * the tooltip). Purchasers start a new application from here.
  */
@@ -14,8 +15,8 @@ import { ErrorBox } from '../../ui/ErrorBox.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { Pager } from '../../ui/Pager.tsx';
 import { useAsync } from '../../ui/useAsync.ts';
-import { Money, StatusBadge } from './parts.tsx';
-import { deadlineBasis, deadlineLabel, stepNames, type Deadline, type ProjectDetail, type ProjectList, type ProjectRow } from './types.ts';
+import { Money, RegimeBadge, StatusBadge } from './parts.tsx';
+import { deadlineBasis, deadlineLabel, REGIMES, stepNames, type Deadline, type ProjectDetail, type ProjectList, type ProjectRow, type Regime } from './types.ts';
 import './projects.css';
 
 const LIMIT = 20;
@@ -49,9 +50,10 @@ function useRowDetails(rows: ProjectRow[]): Map<number, ProjectDetail> {
 export function ProjectsPage({ query }: PageProps) {
   const t = useT('projects');
   const q = query.get('q') ?? '';
+  const regime = (REGIMES as readonly string[]).includes(query.get('regime') ?? '') ? (query.get('regime') as Regime) : undefined;
   const offset = Math.max(0, Number(query.get('offset')) || 0);
   const [text, setText] = useState(q);
-  const list = useAsync(() => api<ProjectList>('GET', '/api/projects', { query: { q, offset, limit: LIMIT } }), [q, offset]);
+  const list = useAsync(() => api<ProjectList>('GET', '/api/projects', { query: { q, regime, offset, limit: LIMIT } }), [q, regime, offset]);
   const rows = list.data?.items ?? [];
   const total = list.data?.total;
   const purchaser = hasRole('purchaser');
@@ -61,7 +63,11 @@ export function ProjectsPage({ query }: PageProps) {
   return (
     <section class="projects-page" data-testid="projects-page">
       <h1>{t('title')}</h1>
-      <form class="toolbar" role="search" onSubmit={(e) => (e.preventDefault(), navigate('/projects', { q: text.trim() }))}>
+      <form class="toolbar" role="search" onSubmit={(e) => (e.preventDefault(), navigate('/projects', { q: text.trim() || undefined, regime }))}>
+        <select value={regime ?? ''} aria-label={t('columns.regime')} data-testid="projects-regime" onChange={(e) => navigate('/projects', { q: q || undefined, regime: e.currentTarget.value || undefined })}>
+          <option value="">{t('allRegimes')}</option>
+          {REGIMES.map((r) => <option key={r} value={r}>{t(`regimeLong.${r}`)}</option>)}
+        </select>
         <input type="search" placeholder={t('searchPlaceholder')} value={text} onInput={(e) => setText(e.currentTarget.value)} data-testid="projects-search" />
         <button type="submit">{t('common:actions.search')}</button>
         {purchaser ? (
@@ -79,6 +85,7 @@ export function ProjectsPage({ query }: PageProps) {
         onRowClick={(p) => navigate(`/projects/${p.id}`)}
         columns={[
           { key: 'number', title: t('columns.number'), render: (p) => <span data-testid="project-number">{p.projectNumber ?? '—'}</span>, width: '130px' },
+          { key: 'regime', title: t('columns.regime'), render: (p) => <RegimeBadge regime={p.regime ?? 'procurement'} /> },
           { key: 'name', title: t('columns.name'), render: (p) => p.projectName },
           { key: 'method', title: t('columns.method'), render: (p) => p.method },
           { key: 'budget', title: t('columns.budget'), render: (p) => <Money fen={p.budgetFen} wan />, align: 'right' },
@@ -101,7 +108,7 @@ export function ProjectsPage({ query }: PageProps) {
           },
         ]}
       />
-      <Pager offset={offset} limit={LIMIT} shown={rows.length} total={total} onChange={(o) => navigate('/projects', { q, offset: o || undefined })} />
+      <Pager offset={offset} limit={LIMIT} shown={rows.length} total={total} onChange={(o) => navigate('/projects', { q: q || undefined, regime, offset: o || undefined })} />
     </section>
   );
 }

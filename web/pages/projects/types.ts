@@ -29,6 +29,8 @@ export interface ProjectRow {
   method: string;
   budgetFen: number | null;
   status: string;
+  /** Absent from servers before issue 11: a procurement. */
+  regime?: Regime;
   instanceId?: string;
   currentSteps?: CurrentStep[];
   currentStep?: string | CurrentStep | null;
@@ -133,6 +135,11 @@ export interface ProjectItem {
 
 export interface ProjectDetail extends ProjectRow {
   categoryCode?: string;
+  /** Works tender: 项目审批（核准、备案）文号, 国有资金控股或主导, 计划工期, 投标人资质要求. */
+  projectApprovalNo?: string;
+  stateFunded?: boolean;
+  plannedPeriodDays?: number;
+  qualificationRequirement?: string;
   procurementType?: string;
   maxPriceFen?: number | null;
   fundingSource?: string;
@@ -164,6 +171,13 @@ export interface ProjectDetail extends ProjectRow {
 export const METHODS = ['公开招标', '邀请招标', '竞争性谈判', '竞争性磋商', '询价', '单一来源'] as const;
 export const FUNDING_SOURCES = ['一般公共预算资金', '政府性基金预算资金', '国有资本经营预算资金', '财政专户管理资金', '单位自有资金', '其他资金'] as const;
 export const ORGANISATION_FORMS = ['集中采购', '分散采购', '部门集中采购'] as const;
+/** forms/works-application.form: 招标方式 and 组织形式 of a works tender (招标投标法第十条、第十二条). */
+export const WORKS_METHODS = ['公开招标', '邀请招标'] as const;
+export const WORKS_ORGANISATION_FORMS = ['委托招标'] as const;
+
+/** projects.regime: 政府采购 (procurement.bpmn) or 工程建设项目招标 (works-tender.bpmn). */
+export type Regime = 'procurement' | 'works';
+export const REGIMES: readonly Regime[] = ['procurement', 'works'];
 
 
 export function stepNames(p: ProjectRow): string {
