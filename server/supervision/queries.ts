@@ -181,13 +181,14 @@ export interface BreachedDeadline extends ProjectRef {
 const DAY = 86_400_000;
 
 /**
- * The legal deadlines of a project process. A works tender carries the same deadline variables where the Bidding
- * Law has one (确定中标人, 合同订立 …), but the procurement table's fallback bases cite the GP Law: for a works tender
- * the basis comes only from the instance's own variables (`<key>Basis`, or `{ ruleId, basis }` under the key).
+ * The legal deadlines of a project process. A works tender (works-tender.bpmn) shares the procurement table's
+ * variables and steps where the Bidding Law has the same deadline (合同订立 at sign_contract, W8), but that table's
+ * fallback bases cite the GP Law: for a works tender the basis comes only from the instance's own variables
+ * (`<key>Basis`, or `{ ruleId, basis }` under the key). Its own: the replies to 异议 (objections), 3 days from
+ * receipt, during which the tender is suspended (W2a, W3c; time-limits.json).
  */
-function deadlinesOf(bpmnProcessId: string): ProjectDeadline[] {
-  if (bpmnProcessId !== 'works_tender') return PROJECT_DEADLINES;
-  return PROJECT_DEADLINES.map((d) => ({
+const WORKS_DEADLINES: ProjectDeadline[] = [
+  ...PROJECT_DEADLINES.map((d) => ({
     ...d,
     basis: (v: Variables) => {
       const own = v[`${d.key}Basis`];
@@ -195,7 +196,13 @@ function deadlinesOf(bpmnProcessId: string): ProjectDeadline[] {
       const rule = v[d.key] as { basis?: unknown; ruleId?: unknown } | undefined;
       return rule && typeof rule === 'object' && typeof rule.basis === 'string' ? `${typeof rule.ruleId === 'string' ? `${rule.ruleId} ` : ''}${rule.basis}` : null;
     },
-  }));
+  })),
+  { key: 'documentsObjectionReplyDue', at: 'objectionReplyDueAt', label: '招标文件异议答复期限 (reply to an objection to the tender documents)', step: 'answer_documents_objection', basis: () => 'W2a 招标投标法实施条例第22条' },
+  { key: 'candidatesObjectionReplyDue', at: 'objectionReplyDueAt', label: '评标结果异议答复期限 (reply to an objection to the evaluation result)', step: 'answer_candidates_objection', basis: () => 'W3c 招标投标法实施条例第54条' },
+];
+
+function deadlinesOf(bpmnProcessId: string): ProjectDeadline[] {
+  return bpmnProcessId === 'works_tender' ? WORKS_DEADLINES : PROJECT_DEADLINES;
 }
 
 export async function overdue(sequelize: Sequelize, now: Date): Promise<{ tasks: OverdueTask[]; breached: BreachedDeadline[] }> {

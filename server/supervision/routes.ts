@@ -93,7 +93,7 @@ export function registerSupervisionRoutes(api: Api, deps: ComponentDeps): void {
       path: '/api/supervision/overdue',
       tags: ['supervision'],
       summary: '逾期环节与超过法定期限 (overdue steps and breached legal deadlines)',
-      description: '逾期：待办任务已过期限（按期限先后）；超过法定期限：法定期限已过而须在期限内完成的环节仍未完成（确定中标人、答复质疑、签订合同、合同公告），附法律依据。',
+      description: '逾期：待办任务已过期限（按期限先后）；超过法定期限：法定期限已过而须在期限内完成的环节仍未完成（确定中标人、答复质疑、签订合同、合同公告；工程招标：答复异议、订立合同），附法律依据。',
       access: READERS,
       response: { description: '逾期与超期', schema: overdueSchema },
     },

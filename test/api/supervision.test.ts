@@ -171,6 +171,8 @@ describe('supervision views: works tenders beside procurements', function () {
     await project('W1', 'works', 'FCGC-2026-0001');
     await instance('W2', 'works_tender', { elementId: 'confirm_winner', name: '确定中标人' }, { confirmDeadlineAt: past.toISOString() });
     await project('W2', 'works', 'FCGC-2026-0002');
+    await instance('W3', 'works_tender', { elementId: 'answer_candidates_objection', name: '答复对评标结果的异议' }, { objectionReplyDueAt: past.toISOString() });
+    await project('W3', 'works', 'FCGC-2026-0003');
     await instance('P1', 'procurement', { elementId: 'confirm_winner', name: '确认中标人' }, { confirmDeadlineAt: past.toISOString() });
     await project('P1', 'procurement', 'FCZC-2026-0001');
     await instance('C1', 'complaint', null, {});
@@ -186,12 +188,12 @@ describe('supervision views: works tenders beside procurements', function () {
   it('the instance list carries each project\'s regime and filters to the works tenders', async () => {
     const all = await read('/api/supervision/instances');
     const regime = Object.fromEntries(all.items.map((i: { instanceId: string; regime: string | null }) => [i.instanceId, i.regime]));
-    expect(regime).to.deep.equal({ W1: 'works', W2: 'works', P1: 'procurement', C1: null });
+    expect(regime).to.deep.equal({ W1: 'works', W2: 'works', W3: 'works', P1: 'procurement', C1: null });
     const works = await read('/api/supervision/instances?bpmnProcessId=works_tender');
-    expect(works.total).to.equal(2);
-    expect(works.items.map((i: { projectNumber: string }) => i.projectNumber).sort()).to.deep.equal(['FCGC-2026-0001', 'FCGC-2026-0002']);
+    expect(works.total).to.equal(3);
+    expect(works.items.map((i: { projectNumber: string }) => i.projectNumber).sort()).to.deep.equal(['FCGC-2026-0001', 'FCGC-2026-0002', 'FCGC-2026-0003']);
     const o = await read('/api/supervision/overview');
-    expect(o.byState).to.deep.include({ bpmnProcessId: 'works_tender', state: 'active', count: 2 });
+    expect(o.byState).to.deep.include({ bpmnProcessId: 'works_tender', state: 'active', count: 3 });
     expect(o.bySteps.find((s: { bpmnProcessId: string; elementId: string }) => s.bpmnProcessId === 'works_tender' && s.elementId === 'sign_contract')).to.include({ count: 1 });
   });
 
@@ -200,9 +202,12 @@ describe('supervision views: works tenders beside procurements', function () {
     const b = (id: string) => late.breached.find((x: { instanceId: string }) => x.instanceId === id);
     expect(b('W1')).to.include({ key: 'contractDeadline', step: 'sign_contract', stepName: '签订施工合同', legalBasis: W8, regime: 'works', projectNumber: 'FCGC-2026-0001' });
     expect(b('W2')).to.include({ key: 'confirmDeadline', regime: 'works', legalBasis: null });
+    // The objection reply (3 days, 条例54) of works-tender.bpmn's answer_candidates_objection.
+    expect(b('W3')).to.include({ key: 'candidatesObjectionReplyDue', step: 'answer_candidates_objection', regime: 'works' });
+    expect(b('W3').legalBasis).to.match(/^W3c .*第54条/);
     expect(b('P1')).to.include({ key: 'confirmDeadline', regime: 'procurement' });
     expect(b('P1').legalBasis).to.match(/政府采购法实施条例第43条/);
-    expect(late.tasks.map((t: { instanceId: string; regime: string }) => `${t.instanceId} ${t.regime}`).sort()).to.deep.equal(['P1 procurement', 'W1 works', 'W2 works']);
+    expect(late.tasks.map((t: { instanceId: string; regime: string }) => `${t.instanceId} ${t.regime}`).sort()).to.deep.equal(['P1 procurement', 'W1 works', 'W2 works', 'W3 works']);
     expect(late.tasks.find((t: { instanceId: string }) => t.instanceId === 'W1').deadline).to.include({ key: 'contractDeadline', legalBasis: W8 });
   });
 });
