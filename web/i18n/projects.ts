@@ -5,7 +5,7 @@ export default {
     title: '采购项目',
     newTitle: '新建采购项目',
     detailTitle: '采购项目详情',
-    newProject: '新建采购项目',
+    newProject: '新建项目',
     readOnly: '您的角色只能查看采购项目。',
     searchPlaceholder: '项目编号或名称',
     columns: {
@@ -31,7 +31,7 @@ export default {
       intro: '依法必须招标的工程建设项目（招标投标法第三条；发改委令第16号规模标准）。提交后系统生成项目编号并校验申请，送行业主管部门招标备案；备案后由所选招标代理机构发布招标公告、组织开标评标、公示中标候选人。',
       items: '工程量清单主要项目',
       fields: {
-        projectName: '项目名称', projectApprovalNo: '项目审批（核准、备案）文号', categoryCode: '品目编码', method: '招标方式', organisationForm: '组织形式',
+        projectName: '项目名称', procurementType: '项目类别', projectApprovalNo: '项目审批（核准、备案）文号', categoryCode: '品目编码', method: '招标方式', organisationForm: '组织形式',
         budgetYuan: '估算价（元）', maxPriceYuan: '最高投标限价（元）', fundingSource: '资金来源', stateFunded: '国有资金占控股或者主导地位',
         agencyId: '招标代理机构', plannedPeriodDays: '计划工期（日历天）', deliveryDate: '计划竣工日期', deliveryPlace: '建设地点',
         qualificationRequirement: '投标人资质要求', description: '招标范围与内容',
@@ -130,7 +130,7 @@ export default {
       intro: 'A construction project that must be tendered (Bidding Law Art.3; NDRC Order 16 thresholds). On submission the system assigns the project number and checks the application, which goes to the industry department for filing; then the chosen agency publishes the tender notice, runs the opening and evaluation and publishes the candidates.',
       items: 'Main bill-of-quantities items',
       fields: {
-        projectName: 'Project name', projectApprovalNo: 'Project approval (filing) number', categoryCode: 'Category code', method: 'Tender method', organisationForm: 'Organisation form',
+        projectName: 'Project name', procurementType: 'Project type', projectApprovalNo: 'Project approval (filing) number', categoryCode: 'Category code', method: 'Tender method', organisationForm: 'Organisation form',
         budgetYuan: 'Estimated price (yuan)', maxPriceYuan: 'Maximum bid price (yuan)', fundingSource: 'Funding source', stateFunded: 'State funds hold control or a leading share',
         agencyId: 'Tender agency', plannedPeriodDays: 'Planned duration (calendar days)', deliveryDate: 'Planned completion date', deliveryPlace: 'Construction site',
         qualificationRequirement: 'Required bidder qualifications', description: 'Scope and content of the tender',

@@ -98,12 +98,12 @@ export function ProjectPage({ params }: PageProps) {
             <dt>{t('facts.regime')}</dt><dd data-testid="project-regime">{t(`regimeLong.${p.regime ?? 'procurement'}`)}</dd>
             {works && p.projectApprovalNo ? <><dt>{t('works.fields.projectApprovalNo')}</dt><dd>{p.projectApprovalNo}</dd></> : null}
             <dt>{label('method', 'fields.method')}</dt><dd>{p.method}</dd>
-            {p.procurementType ? <><dt>{t('fields.procurementType')}</dt><dd>{t(`procurementType.${p.procurementType}`, { defaultValue: p.procurementType })}</dd></> : null}
+            {p.procurementType ? <><dt>{label('procurementType', 'fields.procurementType')}</dt><dd>{t(`procurementType.${p.procurementType}`, { defaultValue: p.procurementType })}</dd></> : null}
             {p.categoryCode ? <><dt>{t('fields.categoryCode')}</dt><dd>{p.categoryCode}</dd></> : null}
             <dt>{t(works ? 'facts.estimate' : 'facts.budget')}</dt><dd><Money fen={p.budgetFen} /></dd>
             {p.maxPriceFen != null ? <><dt>{t(works ? 'facts.maxBidPrice' : 'facts.maxPrice')}</dt><dd><Money fen={p.maxPriceFen} /></dd></> : null}
             {p.fundingSource ? <><dt>{t('fields.fundingSource')}</dt><dd>{p.fundingSource}</dd></> : null}
-            {works ? <><dt>{t('works.fields.stateFunded')}</dt><dd>{yesNo(p.stateFunded)}</dd></> : null}
+            {works && p.stateFunded !== undefined ? <><dt>{t('works.fields.stateFunded')}</dt><dd>{yesNo(p.stateFunded)}</dd></> : null}
             {p.organisationForm ? <><dt>{t('fields.organisationForm')}</dt><dd>{p.organisationForm}</dd></> : null}
             {p.purchaserName ? <><dt>{t(works ? 'facts.tenderer' : 'facts.purchaser')}</dt><dd>{p.purchaserName}</dd></> : null}
             {p.agencyName ? <><dt>{label('agencyId', 'facts.agency')}</dt><dd>{p.agencyName}</dd></> : null}
@@ -151,7 +151,7 @@ export function ProjectPage({ params }: PageProps) {
 
       {p.items?.length ? (
         <section class="panel">
-          <h2>{t('sections.items')}</h2>
+          <h2>{t(works ? 'works.items' : 'sections.items')}</h2>
           <DataTable
             testId="project-items"
             rows={p.items}
