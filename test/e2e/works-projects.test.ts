@@ -4,7 +4,8 @@
  * the goods catalogue; a procurement category code is refused by the server and the reason shows at that field; with
  * a B code the project is created (POST /api/projects?regime=works starts works_tender) and its page shows the FCGC
  * project number and the 工程 badge; the list shows it with its number and badge, and the kind filter keeps or drops
- * it. Screenshots: test/artifacts/works-projects*.png.
+ * it. The supervisor finds the instance in 监督中心 under 工程建设项目招标 with the same badge.
+ * Screenshots: test/artifacts/works-projects*.png.
  */
 import { expect } from 'chai';
 import { startE2E, type E2E } from './harness.ts';
@@ -13,6 +14,7 @@ describe('works tender projects (Chromium)', function () {
   this.timeout(180_000);
   let e2e: E2E;
   const projectName = '涪城区实验小学教学楼维修改造工程';
+  let number = '';
 
   before(async () => {
     e2e = await startE2E();
@@ -85,7 +87,7 @@ describe('works tender projects (Chromium)', function () {
       await page.reload();
       await numberShown();
     });
-    const number = (await page.textContent('[data-testid=project-page] h1 [data-testid=project-number]'))!;
+    number = (await page.textContent('[data-testid=project-page] h1 [data-testid=project-number]'))!;
     expect(await page.getAttribute('[data-testid=project-page] h1 [data-testid=regime-badge]', 'data-regime')).to.equal('works');
     expect(await page.textContent('[data-testid=project-page] h1 [data-testid=regime-badge]')).to.equal('工程');
     expect(await page.textContent('[data-testid=project-regime]')).to.equal('工程建设项目招标');
@@ -110,5 +112,20 @@ describe('works tender projects (Chromium)', function () {
     expect(await page.locator('[data-testid=projects-table] tbody [data-testid=regime-badge][data-regime=procurement]').count()).to.equal(0);
     await page.selectOption('[data-testid=projects-regime]', 'procurement');
     await page.waitForFunction((name) => location.hash.includes('regime=procurement') && !document.querySelector('[data-testid=projects-table] tbody')?.textContent?.includes(name), projectName);
+  });
+
+  it('the supervisor sees the works tender among the instances, filtered by process, with the 工程 badge', async () => {
+    expect(number, 'the first test created the project').to.match(/^FCGC-/);
+    const page = await e2e.newPage();
+    await e2e.login(page, 'supervisor');
+    await page.goto(`${e2e.url}/#/supervision?tab=instances`);
+    await page.waitForSelector('[data-testid=instances-process]');
+    await page.selectOption('[data-testid=instances-process]', 'works_tender');
+    await page.waitForFunction(() => document.querySelector('[data-testid=instances-total]')?.textContent === '共 1 个');
+    const row = page.locator('[data-testid=supervision-instances] tbody tr', { hasText: number });
+    await row.waitFor();
+    expect(await row.locator('[data-testid=regime-badge]').getAttribute('data-regime')).to.equal('works');
+    expect(await row.textContent()).to.contain('工程建设项目招标 v').and.contain(projectName);
+    await e2e.screenshot(page, 'works-projects-supervision');
   });
 });
