@@ -3,7 +3,7 @@ export default {
   'zh-CN': {
     nav: '交易统计',
     title: '交易统计',
-    intro: '按期间统计成交的交易：笔数、预算、成交金额、节约资金与节约率（拍卖、租赁为增值额）。金额单位：万元，按分精确求和。政府采购以中标（成交）公告日计入。',
+    intro: '按期间统计成交的交易：笔数、预算、成交金额、节约资金与节约率（拍卖、租赁为增值额）。金额单位：万元，按分精确求和。政府采购与工程招标以中标（成交）公告日计入，成交金额为中标金额。',
     from: '起始日',
     to: '截止日（含）',
     type: '交易类型',
@@ -32,7 +32,7 @@ export default {
   en: {
     nav: 'Statistics',
     title: 'Transaction statistics',
-    intro: 'Deals made in a period: count, budget, deal amount, savings and savings rate (premium for auctions and leases). Amounts in 10,000 yuan, summed exactly to the fen. Government procurement counts on its award date.',
+    intro: 'Deals made in a period: count, budget, deal amount, savings and savings rate (premium for auctions and leases). Amounts in 10,000 yuan, summed exactly to the fen. Government procurement and works tenders count on their award date, at the award amount.',
     from: 'From',
     to: 'To (inclusive)',
     type: 'Transaction type',
