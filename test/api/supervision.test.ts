@@ -119,6 +119,8 @@ describe('supervision views', function () {
   it('bid-opening and evaluation records: the opened tender with its count, draw and records; the sealed one without a count', async () => {
     const r = await read('/api/supervision/tenders');
     const t1 = r.items.find((t: { tenderId: number }) => t.tenderId === tender1);
+    expect(t1.regime).to.equal('procurement');
+    expect(t1.projectNumber).to.match(/^FCZC-/);
     expect(t1.openedAt).to.be.a('string');
     expect(t1.bidCount).to.equal(3);
     expect(t1.draw.verify).to.equal(`/api/tenders/${tender1}/expert-draw/verify`);
