@@ -1,8 +1,8 @@
 /**
  * Where the statistics come from: one source per transaction type. A source lists the deals of a period as plain
- * records; the dashboard groups and sums them (aggregate.ts). Government procurement is the projects table; the
- * other trading services (works tenders, car auctions, shop leases) add their own source with
- * `registerStatisticsSource` from their component, without touching the queries here.
+ * records; the dashboard groups and sums them (aggregate.ts). Government procurement and works tenders are both the
+ * projects table, told apart by `regime` (migration 0018); the other trading services (car auctions, shop leases)
+ * add their own source with `registerStatisticsSource` from their component, without touching the queries here.
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../db.ts';
