@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import request from 'supertest';
+import { parse } from 'csv-parse/sync';
 import { bearer, startHarness, type Harness } from './harness.ts';
 
 interface Seeded { id: string; regime: 'procurement' | 'works'; method: string; purchaser: string; budget: bigint; deal: bigint; awardedAt: Date }
@@ -123,5 +124,16 @@ describe('statistics dashboard: works tenders beside government procurement', fu
     expect(first.spend.total).to.include({ count: onFirstDay.length, dealFen: sum(onFirstDay, (p) => p.deal).toString() });
     const next = await report('from=2026-01-01&to=2026-01-31&types=works_tender');
     expect(next.spend.total).to.include({ count: 1, dealFen: '800000000', budgetFen: '900000000', differenceWan: '100.00' });
+  });
+
+  it('the CSV export has a 工程招标 row beside 政府采购, exact to the fen', async () => {
+    const res = await request(h.app).get('/api/statistics/export?from=2025-01-01&to=2025-12-31&format=csv').set('Authorization', bearer(await h.token('finance_section')));
+    expect(res.status).to.equal(200);
+    const rows = parse(res.text.slice(1), { relax_column_count: true }) as string[][];
+    const row = (label: string) => rows.find((r) => r[0] === label)!;
+    const budgetW = sum(works, (p) => p.budget);
+    const dealW = sum(works, (p) => p.deal);
+    expect([row('工程招标')[1], ...row('工程招标').slice(6)]).to.deep.equal(['17', budgetW.toString(), dealW.toString(), (budgetW - dealW).toString()]);
+    expect(row('政府采购')[1]).to.equal('23');
   });
 });
