@@ -52,7 +52,11 @@ export interface DrawContext {
   agencyUsers: string[];
   /** bidders and consortium members */
   parties: Party[];
+  /** The expert database: 'gp' 政府采购评审专家库 (default) or 'works' 综合评标专家库 (works tenders, 条例46). */
+  pool?: 'gp' | 'works';
 }
+
+export const POOL_NAMES: Record<'gp' | 'works', string> = { gp: '政府采购评审专家库', works: '综合评标专家库' };
 
 export interface PoolEntry {
   expertId: number;
@@ -79,6 +83,9 @@ export interface DrawOutcome {
   exclusions: Exclusion[];
   /** experts whose specialty did not match at the prefix used (not listed one by one) */
   notMatchingCount: number;
+  /** the expert database drawn from, and how many experts of the register are not in it */
+  expertPool: 'gp' | 'works';
+  notInPoolCount: number;
   panel: DrawnExpert[];
   reserves: DrawnExpert[];
 }
@@ -117,10 +124,10 @@ const same = (a: string | null | undefined, b: string | null | undefined) => !!a
 
 /** Raised when the pool is too small: a clear message for the agency (the job fails, retries, then an incident). */
 export class NotEnoughExpertsError extends Error {
-  constructor(readonly needed: number, readonly eligible: number, readonly prefix: string) {
+  constructor(readonly needed: number, readonly eligible: number, readonly prefix: string, readonly pool: 'gp' | 'works' = 'gp') {
     super(
-      `符合条件的评审专家不足：需要 ${needed} 人，专业 ${prefix} 范围内回避后仅有 ${eligible} 人，请补充专家库或报财政部门同意后另行确定 ` +
-        `(not enough eligible experts: ${needed} needed, ${eligible} eligible in specialty ${prefix} after recusals; extend the expert pool)`,
+      `符合条件的评审专家不足：${POOL_NAMES[pool]}中需要 ${needed} 人，专业 ${prefix} 范围内回避后仅有 ${eligible} 人，请补充专家库${pool === 'gp' ? '或报财政部门同意后另行确定' : ''} ` +
+        `(not enough eligible experts in the ${pool} pool: ${needed} needed, ${eligible} eligible in specialty ${prefix} after recusals; extend the expert pool)`,
     );
     this.name = 'NotEnoughExpertsError';
   }
@@ -130,7 +137,11 @@ export class NotEnoughExpertsError extends Error {
 export async function drawPanel(tx: Transaction, ctx: DrawContext, seed: Buffer): Promise<DrawOutcome> {
   const sequelize = sequelizeOf(tx);
   const { User } = defineAuthModels(sequelize);
-  const experts = await expertPool(tx);
+  const poolName = ctx.pool ?? 'gp';
+  const register = await expertPool(tx);
+  // Only the experts of the database the law names (GP: the finance department's; works: 综合评标专家库).
+  const experts = register.filter((e) => e.pools.includes(poolName));
+  const notInPoolCount = register.length - experts.length;
   const userIds = experts.map((e) => e.userId).filter((id): id is number => id !== null);
   const users = new Map((userIds.length ? await User.findAll({ where: { id: userIds }, transaction: tx }) : []).map((u) => [u.id, u]));
   const agencyStaff = new Set<number>();
@@ -176,10 +187,10 @@ export async function drawPanel(tx: Transaction, ctx: DrawContext, seed: Buffer)
     }
     pool.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     const picked = selectPanel(seed, pool, ctx.panelSize, ctx.reserveCount);
-    last = { matchedPrefix: prefix, pool, exclusions, notMatchingCount: notMatching, ...picked };
+    last = { matchedPrefix: prefix, pool, exclusions, notMatchingCount: notMatching, expertPool: poolName, notInPoolCount, ...picked };
     if (pool.length >= ctx.panelSize) return last;
   }
-  throw new NotEnoughExpertsError(ctx.panelSize, last?.pool.length ?? 0, last?.matchedPrefix ?? ctx.categoryCode);
+  throw new NotEnoughExpertsError(ctx.panelSize, last?.pool.length ?? 0, last?.matchedPrefix ?? ctx.categoryCode, poolName);
 }
 
 export interface DrawVerification {

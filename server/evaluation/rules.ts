@@ -16,6 +16,8 @@ const file = z.object({
   _note: z.string().optional(),
   panel: z.array(z.object({
     effectiveFrom: day, methods: z.array(z.string()).min(1), minSize: z.number().int().min(1), odd: z.boolean(),
+    /** 'works': a Bidding-Law works tender (招标投标法第37条); absent: government procurement. */
+    regime: z.enum(['procurement', 'works']).optional(),
     largeBudgetFen: z.number().int().positive().optional(), largeMinSize: z.number().int().min(1),
     largeBasis: z.enum(['budget', 'openTenderThreshold']), basis: z.string().min(1),
   })).min(1),
@@ -27,7 +29,11 @@ const file = z.object({
   smeReservedBasis: z.string().min(1),
   weightsSumBasis: z.string().min(1),
   evaluationMethodBasis: z.string().min(1),
+  /** Works tenders (招标投标法, 七部委12号令): evaluation methods and their basis; no statutory price-weight band. */
+  worksEvaluationMethodBasis: z.string().min(1),
+  worksPriceWeightBasis: z.string().min(1),
 });
+export type Regime = 'procurement' | 'works';
 export type EvaluationRules = z.infer<typeof file>;
 
 let cached: EvaluationRules | null = null;
@@ -55,10 +61,11 @@ export interface PanelRule {
 }
 
 /** Panel size for a method and budget on a date. Throws (a configuration gap) when no rule covers the method. */
-export function panelRule(method: string, budgetFen: number, at: Date, opts: { rules?: EvaluationRules; level?: Level } = {}): PanelRule {
+export function panelRule(method: string, budgetFen: number, at: Date, opts: { rules?: EvaluationRules; level?: Level; regime?: Regime } = {}): PanelRule {
   const rules = opts.rules ?? evaluationRules();
   const date = businessDate(at);
-  const rule = inForce(rules.panel, date, (e) => e.methods.includes(method));
+  const regime = opts.regime ?? 'procurement';
+  const rule = inForce(rules.panel, date, (e) => e.methods.includes(method) && (e.regime ?? 'procurement') === regime);
   if (!rule) throw new Error(`没有适用于“${method}”的评审小组人数规则 (no panel-size rule for method ${method} on ${date}; server/evaluation/rules.json)`);
   const threshold = rule.largeBasis === 'budget' ? (rule.largeBudgetFen ?? Number.POSITIVE_INFINITY) : openTenderThreshold(at, opts.level ?? 'county').goodsServicesFen;
   // "以上" includes the number itself (令87 Art. 86).
@@ -127,11 +134,33 @@ function percent(v: unknown): Decimal | null | 'bad' {
 
 const fmt = (d: Decimal) => d.toFixed(2).replace(/\.?0+$/, '');
 
+type PercentKey = 'priceWeightPercent' | 'technicalWeightPercent' | 'businessWeightPercent' | 'smeDeductionPercent';
+
+/** The four percentages of the settings, parsed exactly; a malformed one becomes a problem naming its field. */
+function percents(s: EvaluationSettingsInput, names: Record<PercentKey, string>, problems: SettingsProblem[]): Partial<Record<PercentKey, Decimal | null>> {
+  const values: Partial<Record<PercentKey, Decimal | null>> = {};
+  for (const key of Object.keys(names) as PercentKey[]) {
+    const v = percent(s[key]);
+    if (v === 'bad') problems.push({ path: key, reason: `${names[key]}应为 0–100 之间、最多两位小数的数 (${key} must be a number 0–100 with at most 2 decimals)` });
+    else values[key] = v;
+  }
+  return values;
+}
+
+/** Price, technical and business weights must add up to exactly 100 (null when one is missing or the sum is right). */
+function weightsSumProblem(pw: Decimal | null | undefined, tw: Decimal | null | undefined, bw: Decimal | null | undefined, basis: string): SettingsProblem | null {
+  if (!pw || !tw || !bw) return null;
+  const sum = pw.add(tw).add(bw);
+  if (sum.compare(parseDecimal('100')!) === 0) return null;
+  return { path: 'technicalWeightPercent', reason: `价格、技术、商务权重之和应为 100%，现为 ${fmt(sum)}% (weights must sum to 100, got ${fmt(sum)}) — ${basis}` };
+}
+
 /**
  * Every problem of the evaluation settings against the rules in force on `date` (the Shanghai date the tender is
  * published). Empty when they are lawful.
  */
-export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: string, rules = evaluationRules()): SettingsProblem[] {
+export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: string, rules = evaluationRules(), regime: Regime = 'procurement'): SettingsProblem[] {
+  if (regime === 'works') return worksSettingsProblems(s, rules);
   const problems: SettingsProblem[] = [];
   const method = String(s.method ?? '');
   const type = s.procurementType === 'services' ? 'services' : s.procurementType === 'goods' ? 'goods' : null;
@@ -140,13 +169,7 @@ export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: str
   if (evalMethod !== 'comprehensive' && evalMethod !== 'lowest_price') {
     problems.push({ path: 'evaluationMethod', reason: `评标方法应为综合评分法或最低评标价法 (evaluationMethod must be comprehensive or lowest_price) — ${rules.evaluationMethodBasis}` });
   }
-  const names = { priceWeightPercent: '价格分权重', technicalWeightPercent: '技术分权重', businessWeightPercent: '商务分权重', smeDeductionPercent: '小微企业价格扣除比例' } as const;
-  const values: Partial<Record<keyof typeof names, Decimal | null>> = {};
-  for (const key of Object.keys(names) as (keyof typeof names)[]) {
-    const v = percent(s[key]);
-    if (v === 'bad') problems.push({ path: key, reason: `${names[key]}应为 0–100 之间、最多两位小数的数 (${key} must be a number 0–100 with at most 2 decimals)` });
-    else values[key] = v;
-  }
+  const values = percents(s, { priceWeightPercent: '价格分权重', technicalWeightPercent: '技术分权重', businessWeightPercent: '商务分权重', smeDeductionPercent: '小微企业价格扣除比例' }, problems);
 
   if (evalMethod === 'comprehensive') {
     const only = lowestPriceOnlyRule(method, date, rules);
@@ -173,12 +196,8 @@ export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: str
     const bw = values.businessWeightPercent;
     if (tw === null) problems.push({ path: 'technicalWeightPercent', reason: '综合评分法须填写技术分权重 (technical weight required)' });
     if (bw === null) problems.push({ path: 'businessWeightPercent', reason: '综合评分法须填写商务分权重 (business weight required)' });
-    if (pw && tw && bw) {
-      const sum = pw.add(tw).add(bw);
-      if (sum.compare(parseDecimal('100')!) !== 0) {
-        problems.push({ path: 'technicalWeightPercent', reason: `价格、技术、商务权重之和应为 100%，现为 ${fmt(sum)}% (weights must sum to 100, got ${fmt(sum)}) — ${rules.weightsSumBasis}` });
-      }
-    }
+    const sum = weightsSumProblem(pw, tw, bw, rules.weightsSumBasis);
+    if (sum) problems.push(sum);
   }
 
   const sme = values.smeDeductionPercent;
@@ -200,6 +219,30 @@ export function evaluationSettingsProblems(s: EvaluationSettingsInput, date: str
         });
       }
     }
+  }
+  return problems;
+}
+
+/**
+ * A works tender under the Bidding Law: 经评审的最低投标价法 (lowest_price) or 综合评估法 (comprehensive). The law sets
+ * no price-weight band (the documents do) and the GP SME deduction band does not apply; the weights of 综合评估法
+ * must still be given and sum to 100.
+ */
+function worksSettingsProblems(s: EvaluationSettingsInput, rules: EvaluationRules): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (s.procurementType !== 'works') problems.push({ path: 'procurementType', reason: '工程建设项目招标的项目类别应为工程 (procurementType must be works)' });
+  const evalMethod = s.evaluationMethod;
+  if (evalMethod !== 'comprehensive' && evalMethod !== 'lowest_price') {
+    problems.push({ path: 'evaluationMethod', reason: `评标方法应为综合评估法或经评审的最低投标价法 (evaluationMethod must be comprehensive or lowest_price) — ${rules.worksEvaluationMethodBasis}` });
+  }
+  const values = percents(s, { priceWeightPercent: '价格分权重', technicalWeightPercent: '技术分权重', businessWeightPercent: '商务分权重', smeDeductionPercent: '价格扣除比例' }, problems);
+  if (evalMethod === 'comprehensive') {
+    const { priceWeightPercent: pw, technicalWeightPercent: tw, businessWeightPercent: bw } = values;
+    if (pw === null) problems.push({ path: 'priceWeightPercent', reason: `综合评估法须填写价格分权重 (price weight required) — ${rules.worksPriceWeightBasis}` });
+    if (tw === null) problems.push({ path: 'technicalWeightPercent', reason: '综合评估法须填写技术分权重 (technical weight required)' });
+    if (bw === null) problems.push({ path: 'businessWeightPercent', reason: '综合评估法须填写商务分权重 (business weight required)' });
+    const sum = weightsSumProblem(pw ?? null, tw ?? null, bw ?? null, rules.worksPriceWeightBasis);
+    if (sum) problems.push(sum);
   }
   return problems;
 }

@@ -18,7 +18,7 @@ import { defineAuthModels } from '../auth/models.ts';
 import { evaluationSettingsProblems, panelRule } from './rules.ts';
 import { evaluationModels, type Row } from './models.ts';
 import { confirmQualification, qualifyBids, QualificationInputError, type OpenedBid, type QualificationOutput } from './qualification.ts';
-import { DRAW_ALGORITHM, drawPanel, type Party } from './draw.ts';
+import { DRAW_ALGORITHM, drawPanel, POOL_NAMES, type Party } from './draw.ts';
 import { scoreBids, ScoringInputError, smallOrMicro, type ExpertSheet, type ScoringResult, type ScoringSettings } from './scoring.ts';
 import { clip, projectHeader, shanghaiIso } from './documents.ts';
 
@@ -83,6 +83,8 @@ export function checkSettingsWorker(deps: WorkerDeps): Worker {
         smeDeductionPercent: v.smeDeductionPercent,
       },
       businessDate(deps.clock.now()),
+      undefined,
+      v.regime === 'works' ? 'works' : 'procurement',
     );
     if (problems.length) {
       throw new BpmnError('TENDER_INVALID', `评审设置不符合规定 (evaluation settings invalid): ${problems.map((p) => p.path).join(', ')}`, { tenderProblems: problems });
@@ -137,18 +139,20 @@ function partiesOf(v: Variables): Party[] {
   return bids.flatMap((b) => [{ name: b.supplierName, creditCode: b.creditCode }, ...(b.consortium ?? []).map((m) => ({ name: m.name, creditCode: m.creditCode }))]);
 }
 
-async function supervisorName(tx: Transaction): Promise<string> {
+/** The supervising body of the draw: the finance bureau's supervision (GP) or the industry supervisor (works). */
+async function supervisorName(tx: Transaction, role: 'supervisor' | 'works_supervisor' = 'supervisor'): Promise<string> {
   const { User, Organisation } = defineAuthModels(sequelizeOf(tx));
   const users = await User.findAll({ where: { disabled: false }, order: [['id', 'ASC']], transaction: tx });
-  const sup = users.find((u) => u.roleList().includes('supervisor'));
+  const sup = users.find((u) => u.roleList().includes(role));
   const org = sup?.organisationId ? await Organisation.findByPk(sup.organisationId, { transaction: tx }) : null;
-  return clip(org?.name ?? '财政部门监督人员', 50);
+  return clip(org?.name ?? (role === 'works_supervisor' ? '行业主管部门' : '财政部门监督人员'), 50);
 }
 
-async function expertDatabaseName(tx: Transaction): Promise<string> {
+async function expertDatabaseName(tx: Transaction, pool: 'gp' | 'works'): Promise<string> {
+  if (pool === 'works') return POOL_NAMES.works;
   const { Organisation } = defineAuthModels(sequelizeOf(tx));
   const org = await Organisation.findOne({ where: { kind: 'expert_panel' }, order: [['id', 'ASC']], transaction: tx });
-  return clip(org?.name ?? '政府采购评审专家库', 100);
+  return clip(org?.name ?? POOL_NAMES.gp, 100);
 }
 
 export function drawExpertsWorker(deps: WorkerDeps): Worker {
@@ -163,7 +167,9 @@ export function drawExpertsWorker(deps: WorkerDeps): Worker {
         const at = deps.clock.now();
         const categoryCode = typeof v.categoryCode === 'string' ? v.categoryCode.trim().toUpperCase() : '';
         if (!/^[ABC](\d\d)*$/.test(categoryCode) || categoryCode.length < 3) throw new Error(`品目编码无效，无法按专业抽取专家 (categoryCode invalid: ${JSON.stringify(v.categoryCode)})`);
-        const rule = panelRule(String(v.method ?? ''), num(v.budgetFen, 'budgetFen'), at);
+        const works = v.regime === 'works';
+        const pool: 'gp' | 'works' = job.headers.expertPool === 'works' || job.headers.expertPool === 'gp' ? job.headers.expertPool : works ? 'works' : 'gp';
+        const rule = panelRule(String(v.method ?? ''), num(v.budgetFen, 'budgetFen'), at, { regime: works ? 'works' : 'procurement' });
         let panelSize = rule.minSize;
         const asked = job.headers.panelSize ? Number(job.headers.panelSize) : null;
         if (asked !== null) {
@@ -184,6 +190,7 @@ export function drawExpertsWorker(deps: WorkerDeps): Worker {
             agencyName: typeof v.agencyName === 'string' ? v.agencyName : null,
             agencyUsers: ctx.agencyUsers,
             parties: partiesOf(v),
+            pool,
           },
           seed,
         );
@@ -207,7 +214,7 @@ export function drawExpertsWorker(deps: WorkerDeps): Worker {
           project: projectHeader(v),
           drawTime: shanghaiIso(at),
           evaluationDate: servedOn,
-          database: await expertDatabaseName(tx),
+          database: await expertDatabaseName(tx, pool),
           specialties: [specialtyText(outcome.matchedPrefix)],
           numberRequired: panelSize,
           numberReserve: outcome.reserves.length,
@@ -216,12 +223,13 @@ export function drawExpertsWorker(deps: WorkerDeps): Worker {
           // Names stay confidential until the award (令87 Art. 47): the record carries the expert codes.
           experts: drawn.map((p) => ({ name: `${p.code}（姓名保密）`, specialty: specialtyText(p.specialty), reserve: p.reserve, identityChecked: true, noConflict: true })),
           witness: clip(job.headers.witness || (typeof v.agencyName === 'string' && v.agencyName.trim() ? v.agencyName : '采购代理机构'), 50),
-          supervisor: job.headers.supervisor ? clip(job.headers.supervisor, 50) : await supervisorName(tx),
+          supervisor: job.headers.supervisor ? clip(job.headers.supervisor, 50) : await supervisorName(tx, works ? 'works_supervisor' : 'supervisor'),
         };
         const output = {
           panel: outcome.panel.map((p) => ({ expertId: p.expertId, code: p.code, username: p.username })),
           panelSize,
           expertDrawId: drawId,
+          expertPool: pool,
           expertSelectionRecordData,
         };
         await row.update({ output }, { transaction: tx });

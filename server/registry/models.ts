@@ -70,7 +70,9 @@ export function registryModels(sequelize: Sequelize): RegistryModels {
   const Expert = sequelize.define('Expert', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
     code: S(32), name: S(64), idNumber: S(18), employer: S(200), title: S(64), specialties: jsonText('specialties', []),
-    phone: S(32), status: S(16), conflicts: jsonText('conflicts', []), userId: DataTypes.INTEGER, ...audit,
+    phone: S(32), status: S(16), conflicts: jsonText('conflicts', []), userId: DataTypes.INTEGER,
+    // migration 0018: the expert databases the expert belongs to ('gp' 政府采购评审专家库, 'works' 综合评标专家库)
+    pools: { ...jsonText('pools', ['gp']), defaultValue: JSON.stringify(['gp']) }, ...audit,
   }, opts('experts'));
   const PanelService = sequelize.define('PanelService', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },

@@ -107,17 +107,17 @@ const GOODS: [string, string, string, string, string][] = [
   ['B08', '屋面防水修缮', 'SBS 改性沥青防水卷材 / 4mm / 含拆除', '平方米', '95.00'],
 ];
 
-const EXPERTS: { code: string; name: string; id17: string; employer: string; title: string; specialties: string[]; phone: string; demoUser?: boolean; conflicts?: { kind: 'supplier' | 'employer'; value: string; note?: string }[] }[] = [
+const EXPERTS: { code: string; name: string; id17: string; employer: string; title: string; specialties: string[]; phone: string; demoUser?: boolean; pools?: ('gp' | 'works')[]; conflicts?: { kind: 'supplier' | 'employer'; value: string; note?: string }[] }[] = [
   { code: 'FCZJ-0001', name: '孙立新', id17: '51070319720315231', employer: '西南科技大学计算机科学与技术学院', title: '教授', specialties: ['A0201', 'C02'], phone: '13908161234', demoUser: true, conflicts: [{ kind: 'supplier', value: DEMO_SUPPLIER_CODE, note: '配偶在该公司任职' }] },
   { code: 'FCZJ-0002', name: '王建国', id17: '51070319650822101', employer: '绵阳师范学院', title: '高级工程师', specialties: ['A0201', 'A0202'], phone: '13990112233' },
   { code: 'FCZJ-0003', name: '李晓梅', id17: '51070419780603252', employer: '四川省绵阳市中心医院', title: '副主任医师', specialties: ['A0206'], phone: '13881612345' },
-  { code: 'FCZJ-0004', name: '张德明', id17: '51070319700111401', employer: '绵阳市建筑设计研究院有限公司', title: '高级工程师', specialties: ['B01', 'B07', 'B08'], phone: '13700811234' },
+  { code: 'FCZJ-0004', name: '张德明', id17: '51070319700111401', employer: '绵阳市建筑设计研究院有限公司', title: '高级工程师', specialties: ['B01', 'B07', 'B08'], phone: '13700811234', pools: ['gp', 'works'] },
   { code: 'FCZJ-0005', name: '刘春燕', id17: '51070319820925362', employer: '涪城区审计局（退休）', title: '高级审计师', specialties: ['C12', 'C1204'], phone: '13550811234' },
   { code: 'FCZJ-0006', name: '陈志强', id17: '51010619760418201', employer: '四川大学网络空间安全学院', title: '副教授', specialties: ['A0201', 'C0201', 'C0202'], phone: '13808001234' },
   { code: 'FCZJ-0007', name: '杨静', id17: '51070319851207182', employer: '绵阳市财政局政府采购中心（退休）', title: '会计师', specialties: ['A09', 'A06'], phone: '13778012345', conflicts: [{ kind: 'employer', value: '四川天府办公家具有限公司', note: '曾任该公司顾问（2024 年）' }] },
   { code: 'FCZJ-0008', name: '黄伟', id17: '51070319790330301', employer: '中国电信股份有限公司绵阳分公司', title: '高级工程师', specialties: ['A020102', 'C0205'], phone: '18981612345' },
   { code: 'FCZJ-0009', name: '周海燕', id17: '51070319800716262', employer: '绵阳市涪城区教育研究与培训中心', title: '中学高级教师', specialties: ['A06', 'A0202'], phone: '13990198765' },
-  { code: 'FCZJ-0010', name: '吴国平', id17: '51060319681109101', employer: '德阳市质量技术监督检测院', title: '正高级工程师', specialties: ['A0206', 'B06'], phone: '13908381234' },
+  { code: 'FCZJ-0010', name: '吴国平', id17: '51060319681109101', employer: '德阳市质量技术监督检测院', title: '正高级工程师', specialties: ['A0206', 'B06'], phone: '13908381234', pools: ['gp', 'works'] },
   { code: 'FCZJ-0011', name: '郑丽', id17: '51070319870214142', employer: '四川九洲电器集团有限责任公司', title: '工程师', specialties: ['A0201', 'A020106'], phone: '15908161234' },
   { code: 'FCZJ-0012', name: '何军', id17: '51070319740505321', employer: '绵阳市律师协会', title: '律师（法律专家）', specialties: ['C'], phone: '13881698765' },
   // Added for the procurement chain's demo (issue 4): with the accounts below, a computer tender (A02010104) can
@@ -128,6 +128,15 @@ const EXPERTS: { code: string; name: string; id17: string; employer: string; tit
   { code: 'FCZJ-0016', name: '韩志刚', id17: '51072219690304171', employer: '四川长虹电子控股集团有限公司技术中心（退休）', title: '正高级工程师', specialties: ['A0201', 'A0206'], phone: '13908115566' },
   { code: 'FCZJ-0017', name: '曹芳', id17: '51070319880923182', employer: '绵阳市物业管理协会', title: '经济师', specialties: ['A06', 'C1204'], phone: '15883612345' },
   { code: 'FCZJ-0018', name: '邓斌', id17: '51070419810417131', employer: '西南科技大学后勤服务中心', title: '高级经济师', specialties: ['C02', 'C1204'], phone: '18990112345' },
+  // 综合评标专家库 (works tenders, 招标投标法实施条例第46条; issue 11): with FCZJ-0004, a 装修/房建 tender (B01, B07, B08)
+  // can draw a panel of 5 plus reserves after recusals.
+  { code: 'FCGZ-0001', name: '冯建华', id17: '51070319680512211', employer: '四川省建筑设计研究院有限公司绵阳分院', title: '正高级工程师', specialties: ['B01', 'B07'], phone: '13908162001', pools: ['works'] },
+  { code: 'FCGZ-0002', name: '蒋丽', id17: '51070319790903222', employer: '绵阳市建设工程造价管理站（退休）', title: '高级工程师（造价）', specialties: ['B01', 'B07', 'B08'], phone: '13908162002', pools: ['works'] },
+  { code: 'FCGZ-0003', name: '秦勇', id17: '51070419720214231', employer: '西南科技大学土木工程与建筑学院', title: '教授', specialties: ['B01', 'B08'], phone: '13908162003', pools: ['works'] },
+  { code: 'FCGZ-0004', name: '许文静', id17: '51070319860628242', employer: '中国华西企业有限公司绵阳分公司', title: '高级工程师', specialties: ['B07'], phone: '13908162004', pools: ['works'] },
+  { code: 'FCGZ-0005', name: '曾德胜', id17: '51072219660117251', employer: '绵阳市工程建设监理有限公司', title: '高级工程师（监理）', specialties: ['B01', 'B07'], phone: '13908162005', pools: ['works'] },
+  { code: 'FCGZ-0006', name: '彭晓燕', id17: '51070319831009262', employer: '四川正信会计师事务所（造价咨询部）', title: '注册造价工程师', specialties: ['B07', 'B08'], phone: '13908162006', pools: ['works'] },
+  { code: 'FCGZ-0007', name: '潘立军', id17: '51070219751122271', employer: '绵阳市消防救援支队（退休）', title: '高级工程师', specialties: ['B01', 'B08'], phone: '13908162007', pools: ['works'] },
 ];
 
 /**
@@ -138,6 +147,9 @@ export const DEMO_EXPERT_ACCOUNTS: [username: string, code: string][] = [
   ['expert1', 'FCZJ-0002'], ['expert2', 'FCZJ-0006'], ['expert3', 'FCZJ-0011'], ['expert4', 'FCZJ-0008'], ['expert5', 'FCZJ-0009'],
   ['expert6', 'FCZJ-0005'], ['expert7', 'FCZJ-0013'], ['expert8', 'FCZJ-0014'], ['expert9', 'FCZJ-0015'], ['expert10', 'FCZJ-0016'],
   ['expert11', 'FCZJ-0017'], ['expert12', 'FCZJ-0018'],
+  // 综合评标专家库 (works tenders)
+  ['expert13', 'FCGZ-0001'], ['expert14', 'FCGZ-0002'], ['expert15', 'FCGZ-0003'], ['expert16', 'FCGZ-0004'], ['expert17', 'FCGZ-0005'],
+  ['expert18', 'FCGZ-0006'], ['expert19', 'FCGZ-0007'], ['expert20', 'FCZJ-0004'],
 ];
 
 export async function seedRegisters(tx: Transaction, at: Date = new Date()): Promise<void> {
@@ -191,7 +203,7 @@ export async function seedRegisters(tx: Transaction, at: Date = new Date()): Pro
   for (const e of EXPERTS) {
     const row = await Expert.create({
       code: e.code, name: e.name, idNumber: idNo(e.id17), employer: e.employer, title: e.title, specialties: e.specialties, phone: e.phone,
-      status: 'active', conflicts: e.conflicts ?? [], userId: e.demoUser ? (expertUser?.id ?? null) : (accountOf.get(e.code) ?? null), ...audit,
+      status: 'active', conflicts: e.conflicts ?? [], userId: e.demoUser ? (expertUser?.id ?? null) : (accountOf.get(e.code) ?? null), pools: e.pools ?? ['gp'], ...audit,
     }, { transaction: tx });
     await saveVersion(models, tx, 'expert', row, 'create', by, at);
     expertIds.push(row.get('id') as number);

@@ -78,7 +78,7 @@ describe('expert pool API', () => {
     const ag = await request(h.app).get('/api/experts?q=孙立新').set(await auth('agency'));
     expect(ag.body.items[0].idNumber).to.match(/^\d{4}\*{10}[\dX\d]{4}$/);
     const fin = await request(h.app).get('/api/experts?limit=100').set(await auth('finance_section'));
-    expect(fin.body.total).to.equal(18); // 12 + the 6 demo experts added for the procurement chain (server/seed/registers.ts)
+    expect(fin.body.total).to.equal(25); // 12 + the 6 demo experts added for the procurement chain + 7 of the 综合评标专家库 (server/seed/registers.ts)
     expect(JSON.stringify(fin.body)).to.not.contain('孙立新');
     expect(fin.body.items.every((e: { name: unknown; phone: unknown; employer: unknown; conflicts: unknown }) => e.name === null && e.phone === null && e.employer === null && e.conflicts === null)).to.equal(true);
     // Searching by name is no oracle for those who may not see names.
@@ -145,5 +145,40 @@ describe('expert pool API', () => {
     const e = (await request(h.app).get('/api/experts?q=FCZJ-0200').set(await auth('supervisor'))).body.items[0];
     expect(e.conflicts).to.deep.equal([{ kind: 'employer', value: '某公司' }]);
     expect((await request(h.app).get('/api/experts/export').set(await auth('agency'))).status).to.equal(403);
+  });
+
+  it('pools: 政府采购评审专家库 (gp) and 综合评标专家库 (works) — create, filter, update, CSV both ways; a bad pool is 422 naming pools', async () => {
+    const sup = await auth('supervisor');
+    const base = { code: 'FCGZ-0300', name: '工程专家甲', employer: '绵阳某设计院', title: '高级工程师', specialties: ['B07'], phone: '13800000300' };
+    for (const pools of [['land'], [], ['works', 'works']]) {
+      const bad = await request(h.app).post('/api/experts').set(sup).send({ ...base, pools });
+      expect(bad.status, JSON.stringify(pools)).to.equal(422);
+      expect(bad.body.error.details.map((d: { path: string }) => d.path.split('.')[0])).to.include('pools');
+    }
+    expect((await request(h.app).get('/api/experts?q=FCGZ-0300').set(sup)).body.total).to.equal(0);
+    const created = await request(h.app).post('/api/experts').set(sup).send({ ...base, pools: ['works'] });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    expect(created.body.pools).to.deep.equal(['works']);
+    // Without pools an expert is a GP expert, as every expert was before the works pool existed.
+    const gp = await request(h.app).post('/api/experts').set(sup).send({ ...base, code: 'FCZJ-0301', phone: '13800000301' });
+    expect(gp.body.pools).to.deep.equal(['gp']);
+    const works = (await request(h.app).get('/api/experts?pool=works&limit=100').set(sup)).body.items.map((e: { code: string }) => e.code);
+    expect(works).to.include('FCGZ-0300').and.not.include('FCZJ-0301');
+    expect(works).to.include('FCZJ-0004'); // the seed's building expert is in both pools
+    expect((await request(h.app).get('/api/experts?pool=land').set(sup)).status).to.equal(422);
+    const upd = await request(h.app).patch(`/api/experts/${gp.body.id}`).set(sup).send({ pools: ['gp', 'works'], version: gp.body.version });
+    expect(upd.status, JSON.stringify(upd.body)).to.equal(200);
+    expect(upd.body.pools).to.deep.equal(['gp', 'works']);
+    // CSV: exported as gp;works, imported from ids or the Chinese names.
+    const csv = await request(h.app).get('/api/experts/export').set(sup);
+    expect(csv.text).to.contain('所属专家库').and.contain('FCGZ-0300');
+    expect(csv.text.split('\n').find((l: string) => l.includes('FCZJ-0301'))).to.contain('gp;works');
+    const header = '专家编号,姓名,身份证号,工作单位,职称,评审专业（品目编码）,联系电话,所属专家库（gp;works）';
+    const rows = ['FCGZ-0310,导入工程专家,,某院,高工,B01,13800000310,综合评标专家库', 'FCGZ-0311,导入专家乙,,某院,高工,B01,13800000311,gp;works'];
+    const imported = await request(h.app).post('/api/experts/import').set(sup).set('Content-Type', 'text/csv').send([header, ...rows].join('\n'));
+    expect(imported.status, JSON.stringify(imported.body)).to.equal(200);
+    const byCode = async (c: string) => (await request(h.app).get(`/api/experts?q=${c}`).set(sup)).body.items[0];
+    expect((await byCode('FCGZ-0310')).pools).to.deep.equal(['works']);
+    expect((await byCode('FCGZ-0311')).pools).to.deep.equal(['gp', 'works']);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Registers in Chromium: search the goods catalogue by text and by code prefix and page through it, open a
- * supplier, edit the supplier's own record (with a field error shown next to the field), and run a credit check.
+ * supplier, edit the supplier's own record (with a field error shown next to the field), file an expert in the
+ * 综合评标专家库, and run a credit check.
  */
 import { expect } from 'chai';
 import { startE2E, type E2E } from './harness.ts';
@@ -74,6 +75,32 @@ describe('registers pages (Chromium)', function () {
     await own.waitForSelector('[data-testid=facts]:has-text("0816-2999999")');
     await own.waitForSelector('[data-testid=versions] tbody tr:nth-child(2)');
     await e2e.screenshot(own, 'registers-supplier-own');
+  });
+
+  it('the supervisor files an expert in the 综合评标专家库 (works) by ticking it, and finds the expert under that filter', async () => {
+    const page = await e2e.newPage();
+    await e2e.login(page, 'supervisor');
+    await page.goto(`${e2e.url}/#/registers/experts/new`);
+    await page.waitForSelector('[data-testid=record-form]');
+    await page.fill('#f-code', 'FCGZ-0900');
+    await page.fill('#f-name', '界面工程专家');
+    await page.fill('#f-employer', '绵阳市某设计院');
+    await page.fill('#f-phone', '13800000900');
+    await page.fill('#f-specialties', 'B07');
+    // A new expert starts in the GP database; move them to the works database only.
+    expect(await page.isChecked('input[name="pools.gp"]')).to.equal(true);
+    await page.uncheck('input[name="pools.gp"]');
+    await page.click('[data-testid=record-form] button[type=submit]');
+    await page.waitForSelector('[data-field=pools] .field-error');
+    await page.check('input[name="pools.works"]');
+    await page.click('[data-testid=record-form] button[type=submit]');
+    await page.waitForSelector('[data-testid=experts-detail] [data-testid=facts]:has-text("综合评标专家库")');
+    expect(await page.textContent('[data-testid=facts]')).to.not.contain('政府采购评审专家库');
+    await page.goto(`${e2e.url}/#/registers/experts?pool=works`);
+    await page.waitForSelector('[data-testid=experts-table] tbody tr.clickable:has-text("FCGZ-0900")');
+    const rows = await page.$$eval('[data-testid=experts-table] tbody tr.clickable', (trs) => trs.map((tr) => tr.textContent ?? ''));
+    expect(rows.every((r) => r.includes('综合评标专家库')), rows.join('\n')).to.equal(true);
+    await e2e.screenshot(page, 'registers-expert-works-pool');
   });
 
   it('runs a credit check that fails for the black-listed supplier and shows the deciding record', async () => {

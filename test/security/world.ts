@@ -18,7 +18,7 @@ import { approvedProject, bidBody, prepareTender } from '../chain/steps.ts';
 import type { Database } from '../../server/db.ts';
 
 /** The demo users (user name = role) and the strangers of the world. */
-export const DEMO_ROLES = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'expert', 'supplier', 'process_admin', 'auditor'] as const;
+export const DEMO_ROLES = ['purchaser', 'dept_approver', 'finance_section', 'supervisor', 'city_finance', 'agency', 'expert', 'supplier', 'process_admin', 'auditor', 'works_supervisor'] as const;
 export const EXTRA_ACTORS = ['sup_a', 'sup_b', 'purchaser2', 'agency2'] as const;
 export type Actor = (typeof DEMO_ROLES)[number] | (typeof EXTRA_ACTORS)[number];
 export const ACTORS: readonly Actor[] = [...DEMO_ROLES, ...EXTRA_ACTORS];
@@ -80,7 +80,8 @@ export async function startWorld(): Promise<World> {
     const supRecord = await c.get('finance_section', '/api/suppliers', { q: '安全测试甲', limit: 10 });
     const credit = await c.get('supervisor', '/api/credit-records', { limit: 1 });
     const goods = await c.get('supervisor', '/api/goods', { limit: 1 });
-    const experts = await c.get('supervisor', '/api/experts', { limit: 1 });
+    // FCZJ-0001 is the demo `expert` account's own record (the object the table's own-object checks use).
+    const experts = await c.get('supervisor', '/api/experts', { q: 'FCZJ-0001', limit: 1 });
     const report = await request(c.app).post('/api/reports').send({ category: '其他', subject: '安全测试举报', facts: '用于访问矩阵测试的举报内容，描述足够长的事实。' });
 
     Object.assign(ids, {

@@ -63,4 +63,20 @@ describe('unit: evaluation rules by effective date', () => {
     expect(panelRule('询价', 200_000_000, at).basis).to.contain('第74号');
     expect(() => panelRule('框架协议采购', 1, at)).to.throw(/no panel-size rule/);
   });
+
+  it('works tenders (招标投标法): ≥5 odd whatever the estimate, no 7-for-1000万 rule; no GP price band or SME band', () => {
+    const at = new Date('2026-03-02T01:00:00Z');
+    expect(panelRule('公开招标', 2_000_000_000, at, { regime: 'works' })).to.include({ minSize: 5 });
+    expect(panelRule('公开招标', 2_000_000_000, at, { regime: 'works' }).basis).to.contain('招标投标法第三十七条');
+    expect(() => panelRule('竞争性磋商', 1, at, { regime: 'works' })).to.throw(/no panel-size rule/);
+    const works = (over: Partial<EvaluationSettingsInput>) =>
+      evaluationSettingsProblems({ method: '公开招标', procurementType: 'works', smeReserved: false, evaluationMethod: 'comprehensive', priceWeightPercent: 20, technicalWeightPercent: 65, businessWeightPercent: 15, smeDeductionPercent: null, ...over }, '2026-03-02', undefined, 'works').map((p) => p.path);
+    // 20 % price would be refused for GP goods (≥ 30 %) but is lawful for works; no SME deduction asked for.
+    expect(works({})).to.deep.equal([]);
+    expect(works({ technicalWeightPercent: 60 })).to.deep.equal(['technicalWeightPercent']);
+    expect(works({ procurementType: 'goods' })).to.deep.equal(['procurementType']);
+    expect(works({ evaluationMethod: 'lowest_price', priceWeightPercent: null, technicalWeightPercent: null, businessWeightPercent: null })).to.deep.equal([]);
+    expect(works({ priceWeightPercent: 101 })).to.include('priceWeightPercent');
+    expect(paths({ procurementType: 'goods', priceWeightPercent: 20, technicalWeightPercent: 65 }, '2026-03-02')).to.include('priceWeightPercent');
+  });
 });

@@ -199,4 +199,44 @@ describe('workers: draw-experts (专家随机抽取)', () => {
     }
     expect((bad as Error).message).to.contain('panelSize');
   });
+
+  it('works tenders draw from the 综合评标专家库 only: GP-only experts never, experts of both pools may; ≥ 5 whatever the estimate', async () => {
+    const { Expert } = registryModels(t.db.sequelize);
+    const audit = { version: 1, createdAt: clock.now(), updatedAt: clock.now(), updatedBy: 'test' };
+    const { User, Organisation } = defineAuthModels(t.db.sequelize);
+    const org = (await Organisation.findOne({ where: { name: '涪城区政府采购评审专家库' } }))!.id;
+    // Six B07 experts: W1–W4 only in the works pool, G1–G2 only GP; and E01 (A0201) joins both pools.
+    for (const code of ['W1', 'W2', 'W3', 'W4', 'G1', 'G2']) {
+      const u = await User.create({ username: `u_${code}`, displayName: code, passwordHash: 'x', roles: 'expert', organisationId: org });
+      await Expert.create({ code, name: `专家${code}`, idNumber: null, employer: '某设计院', title: '高工', specialties: ['B07'], phone: '13900000000', status: 'active', conflicts: [], userId: u.id, pools: code.startsWith('W') ? ['works'] : ['gp'], ...audit });
+    }
+    const both = await User.create({ username: 'u_W5', displayName: 'W5', passwordHash: 'x', roles: 'expert', organisationId: org });
+    await Expert.create({ code: 'W5', name: '专家W5', idNumber: null, employer: '某设计院', title: '高工', specialties: ['B07'], phone: '13900000000', status: 'active', conflicts: [], userId: both.id, pools: ['gp', 'works'], ...audit });
+    const works = vars({ regime: 'works', categoryCode: 'B07', budgetFen: 2_000_000_000 });
+    const out = (await drawExpertsWorker({ db: t.db, clock })(job(works, { expertPool: 'works', reserveCount: '0' }), ctx)) as Record<string, any>;
+    // 2000万 would need 7 in government procurement; the Bidding Law asks ≥ 5 (法37).
+    expect(out.panelSize).to.equal(5);
+    expect(out.expertPool).to.equal('works');
+    expect(out.panel.map((p: { code: string }) => p.code).sort()).to.deep.equal(['W1', 'W2', 'W3', 'W4', 'W5']);
+    expect(out.expertSelectionRecordData.database).to.equal('综合评标专家库');
+    const row = await evaluationModels(t.db.sequelize).ExpertDraw.findByPk(out.expertDrawId);
+    expect((row!.get('pool') as PoolEntry[]).map((p) => p.code)).to.deep.equal(['W1', 'W2', 'W3', 'W4', 'W5']);
+    expect((row!.get('panelBasis') as string)).to.contain('招标投标法第三十七条');
+    // The same project drawn for GP (header gp): only G1, G2 and W5 are GP experts of B07 → too few, and the message names the pool.
+    let err: unknown;
+    try {
+      await drawExpertsWorker({ db: t.db, clock })(job({ ...works, regime: undefined, budgetFen: 50_000_000 }, { expertPool: 'gp' }), ctx);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).to.contain('政府采购评审专家库').and.contain('3');
+    // And a works draw that needs more than the works pool has names the 综合评标专家库.
+    let short: unknown;
+    try {
+      await drawExpertsWorker({ db: t.db, clock })(job(works, { expertPool: 'works', panelSize: '7' }), ctx);
+    } catch (e) {
+      short = e;
+    }
+    expect((short as Error).message).to.contain('综合评标专家库').and.contain('works');
+  });
 });

@@ -59,7 +59,7 @@ export default {
       title: '职称', specialties: '评审专业', phone: '联系电话', conflicts: '回避声明', subjectKind: '主体类型', subjectCode: '主体代码',
       subjectName: '主体名称', kind: '类别', listName: '名单名称', sourceUnit: '来源单位', decisionNo: '决定文号', reason: '事由',
       legalBasis: '依据', validFrom: '有效期起', validTo: '有效期止', updatedAt: '更新时间', updatedBy: '更新人', qualName: '资质名称',
-      certNo: '证书编号', expiresOn: '有效期至',
+      certNo: '证书编号', expiresOn: '有效期至', pools: '所属专家库', pool: '专家库',
     },
     values: {
       scale: { large: '大型', medium: '中型', small: '小型', micro: '微型' },
@@ -68,6 +68,7 @@ export default {
       subjectKind: { supplier: '供应商', agency: '代理机构', expert: '评审专家' },
       kind: { red: '红名单', black: '黑名单', other: '其他记录' },
       action: { create: '新建', update: '修改', import: '导入', bid: '投标时建立' },
+      pools: { gp: '政府采购评审专家库', works: '综合评标专家库（工程）' },
     },
   },
   en: {
@@ -130,7 +131,7 @@ export default {
       subjectKind: 'Subject type', subjectCode: 'Subject code', subjectName: 'Subject name', kind: 'Kind', listName: 'List',
       sourceUnit: 'Source unit', decisionNo: 'Decision no.', reason: 'Reason', legalBasis: 'Legal basis', validFrom: 'Valid from',
       validTo: 'Valid to', updatedAt: 'Updated', updatedBy: 'Updated by', qualName: 'Qualification', certNo: 'Certificate no.',
-      expiresOn: 'Expires on',
+      expiresOn: 'Expires on', pools: 'Expert databases', pool: 'Expert database',
     },
     values: {
       scale: { large: 'large', medium: 'medium', small: 'small', micro: 'micro' },
@@ -139,6 +140,7 @@ export default {
       subjectKind: { supplier: 'supplier', agency: 'agency', expert: 'expert' },
       kind: { red: 'red list', black: 'black list', other: 'other record' },
       action: { create: 'created', update: 'changed', import: 'imported', bid: 'created from a bid' },
+      pools: { gp: 'GP expert database', works: 'works expert database (综合评标专家库)' },
     },
   },
 };

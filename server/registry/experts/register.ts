@@ -18,6 +18,19 @@ import { idNumberProblem } from '../credit-code.ts';
 import { categoryProblem } from '../goods/categories.ts';
 
 const STATUSES = ['active', 'suspended', 'retired'] as const;
+/** The expert databases: 'gp' 财政部门政府采购评审专家库 (政府采购法实施条例第39条), 'works' 综合评标专家库 (招标投标法实施条例第46条). */
+export const EXPERT_POOLS = ['gp', 'works'] as const;
+export type ExpertPool = (typeof EXPERT_POOLS)[number];
+export const POOL_LABELS: Record<ExpertPool, string> = { gp: '政府采购评审专家库', works: '综合评标专家库' };
+const poolsSchema = z.array(z.enum(EXPERT_POOLS, { message: `专家库应为 ${EXPERT_POOLS.join('、')}（gp 政府采购评审专家库，works 综合评标专家库）(pools: gp or works)` }))
+  .min(1, '至少属于一个专家库 (at least one pool)')
+  .refine((a) => new Set(a).size === a.length, '专家库不得重复 (duplicate pool)');
+/** CSV cell → pool ids: "gp;works", or the Chinese names. */
+function poolsFromCell(v: string | undefined): string[] {
+  const byLabel = Object.fromEntries(Object.entries(POOL_LABELS).map(([k, l]) => [l, k]));
+  const items = list(v);
+  return items.length ? items.map((x) => byLabel[x] ?? x) : ['gp'];
+}
 
 const specialty = z.string().trim().toUpperCase().superRefine((v, ctx) => {
   const p = categoryProblem(v);
@@ -44,6 +57,7 @@ const fields = {
   status: z.enum(STATUSES).default('active'),
   conflicts: z.array(conflictSchema).max(100).default([]),
   userId: z.number().int().min(1).nullable().optional(),
+  pools: poolsSchema.default(['gp']),
 };
 const createSchema = z.object(fields);
 const updateSchema = updateSchemaOf(fields);
@@ -52,7 +66,7 @@ const itemSchema = z.object({
   name: z.string().nullable(), idNumber: z.string().nullable(), employer: z.string().nullable(), title: z.string(),
   specialties: z.array(z.string()), phone: z.string().nullable(), status: z.enum(STATUSES),
   conflicts: z.array(z.object({ kind: z.string(), value: z.string(), note: z.string().optional() })).nullable(),
-  userId: z.number().int().nullable(), version: z.number().int(), updatedAt: z.string(), updatedBy: z.string(),
+  userId: z.number().int().nullable(), pools: z.array(z.enum(EXPERT_POOLS)), version: z.number().int(), updatedAt: z.string(), updatedBy: z.string(),
 });
 
 const isSelf = (u: AuthUser, row: Plain) => row.userId !== null && row.userId === u.id;
@@ -96,12 +110,14 @@ export const expertRegister: RegisterDef = {
   filters: z.object({
     specialty: categoryPrefix.optional(),
     status: z.enum(STATUSES).optional(),
+    pool: z.enum(EXPERT_POOLS).optional().describe('gp 政府采购评审专家库 | works 综合评标专家库'),
   }),
   // specialties is a JSON array of codes: '"A0201' finds every code under A0201, on SQLite and MariaDB alike.
   filterWhere: (q) => ({
     [Op.and]: [
       ...(q.specialty ? [Sequelize.where(Sequelize.fn('INSTR', Sequelize.col('specialties'), `"${q.specialty}`), Op.gt, 0)] : []),
       ...(q.status ? [{ status: q.status }] : []),
+      ...(q.pool ? [Sequelize.where(Sequelize.fn('INSTR', Sequelize.col('pools'), `"${q.pool}"`), Op.gt, 0)] : []),
     ],
   }),
   access: {
@@ -126,7 +142,8 @@ export const expertRegister: RegisterDef = {
       name: visible ? row.name : null,
       idNumber: visible ? (fullId ? (row.idNumber ?? null) : maskId(row.idNumber as string | null)) : null,
       employer: visible ? row.employer : null, title: row.title, specialties: row.specialties, phone: visible ? row.phone : null,
-      status: row.status, conflicts: visible ? row.conflicts : null, userId: visible ? (row.userId ?? null) : null, version: row.version,
+      status: row.status, conflicts: visible ? row.conflicts : null, userId: visible ? (row.userId ?? null) : null,
+      pools: (row.pools as ExpertPool[] | null) ?? ['gp'], version: row.version,
       updatedAt: iso(row.updatedAt), updatedBy: row.updatedBy,
     };
   },
@@ -157,6 +174,7 @@ export const expertRegister: RegisterDef = {
       { key: 'specialties', label: '评审专业（品目编码）', required: true, get: (r) => (r.specialties as string[]).join(';') },
       { key: 'phone', label: '联系电话', required: true, get: (r) => r.phone as string },
       { key: 'status', label: '状态', get: (r) => r.status as string },
+      { key: 'pools', label: '所属专家库（gp;works）', get: (r) => ((r.pools as string[] | null) ?? ['gp']).join(';') },
       {
         key: 'conflicts', label: '回避声明',
         get: (r) => ((r.conflicts as { kind: string; value: string }[] | null) ?? []).map((c) => `${c.kind}:${c.value}`).join(';'),
@@ -164,7 +182,7 @@ export const expertRegister: RegisterDef = {
     ],
     fromRow: (v) => ({
       code: v.code ?? '', name: v.name ?? '', idNumber: cell(v.idNumber) ?? null, employer: v.employer ?? '', title: v.title ?? '',
-      specialties: list(v.specialties), phone: v.phone ?? '', status: cell(v.status),
+      specialties: list(v.specialties), phone: v.phone ?? '', status: cell(v.status), pools: poolsFromCell(v.pools),
       // supplier:<统一社会信用代码> or employer:<单位名称>
       conflicts: list(v.conflicts).map((c) => {
         const i = c.indexOf(':');
@@ -251,11 +269,12 @@ export async function expertConflicts(
 }
 
 /** Every expert of the pool with what a panel draw needs (the evaluation component draws from it; names stay here). */
-export async function expertPool(tx: Transaction): Promise<{ id: number; code: string; employer: string; specialties: string[]; status: string; conflicts: { kind: string; value: string }[]; userId: number | null }[]> {
+export async function expertPool(tx: Transaction): Promise<{ id: number; code: string; employer: string; specialties: string[]; status: string; conflicts: { kind: string; value: string }[]; userId: number | null; pools: ExpertPool[] }[]> {
   const rows = await registryModels(sequelizeOf(tx)).Expert.findAll({ order: [['code', 'ASC']], transaction: tx });
   return rows.map((r) => ({
     id: r.get('id') as number, code: r.get('code') as string, employer: r.get('employer') as string, specialties: r.get('specialties') as string[],
     status: r.get('status') as string, conflicts: r.get('conflicts') as { kind: string; value: string }[], userId: (r.get('userId') as number | null) ?? null,
+    pools: ((r.get('pools') as ExpertPool[] | null) ?? ['gp']),
   }));
 }
 

@@ -192,6 +192,23 @@ export function RecordForm({ def, rec, onSaved }: { def: WebRegister; rec: Rec |
                 {f.options!.map((o) => <option key={o} value={o}>{valueLabel(t, f.valuesKey ?? f.name, o)}</option>)}
               </select>
             );
+          } else if (f.type === 'checks') {
+            const ticked = new Set((v as string).split(';').filter(Boolean));
+            const toggle = (o: string, on: boolean) => {
+              const next = new Set(ticked);
+              if (on) next.add(o);
+              else next.delete(o);
+              set(f.options!.filter((x) => next.has(x)).join(';'));
+            };
+            control = (
+              <span id={id} class="checks" role="group">
+                {f.options!.map((o) => (
+                  <label key={o} class="check">
+                    <input type="checkbox" name={`${f.name}.${o}`} checked={ticked.has(o)} onChange={(e) => toggle(o, e.currentTarget.checked)} /> {valueLabel(t, f.valuesKey ?? f.name, o)}
+                  </label>
+                ))}
+              </span>
+            );
           } else if (f.type === 'textarea' || f.type === 'conflicts') {
             control = <textarea id={id} name={f.name} rows={3} value={v as string} onInput={(e) => set(e.currentTarget.value)} />;
           } else {

@@ -117,6 +117,9 @@ function Panels({ id }: { id: number }) {
 }
 
 const EXPERT_STATUS = ['active', 'suspended', 'retired'];
+/** 政府采购评审专家库 (gp) and 综合评标专家库 (works, the experts of works tenders). */
+const EXPERT_POOLS = ['gp', 'works'];
+const poolsText = (t: TFunction, pools: unknown) => ((pools as string[] | undefined) ?? []).map((p) => t(`values.pools.${p}`, { defaultValue: p })).join('、');
 export const experts: WebRegister = {
   key: 'experts', api: '/api/experts', path: '/registers/experts', titleKey: 'titles.expert', navKey: 'nav.experts',
   columns: (t) => [
@@ -125,13 +128,18 @@ export const experts: WebRegister = {
     { key: 'employer', title: t('fields.employer'), render: (r) => (r.identityVisible ? r.employer : hidden(t)) },
     { key: 'title', title: t('fields.title') },
     { key: 'specialties', title: t('fields.specialties'), render: (r) => (r.specialties as string[]).join('、') },
+    { key: 'pools', title: t('fields.pools'), render: (r) => poolsText(t, r.pools) },
     { key: 'status', title: t('fields.status'), render: (r) => status(t, r.status) },
   ],
-  filters: [{ name: 'specialty', kind: 'text', placeholderKey: 'specialty' }, { name: 'status', kind: 'select', options: EXPERT_STATUS }],
+  filters: [
+    { name: 'specialty', kind: 'text', placeholderKey: 'specialty' }, { name: 'status', kind: 'select', options: EXPERT_STATUS },
+    { name: 'pool', kind: 'select', options: EXPERT_POOLS, valuesKey: 'pools' },
+  ],
   fields: [
     { name: 'code', type: 'text', required: true }, { name: 'name', type: 'text', required: true }, { name: 'idNumber', type: 'optional' },
     { name: 'employer', type: 'text', required: true }, { name: 'title', type: 'text' }, { name: 'phone', type: 'text', required: true },
     { name: 'specialties', type: 'list', required: true }, { name: 'status', type: 'select', options: EXPERT_STATUS },
+    { name: 'pools', type: 'checks', options: EXPERT_POOLS, required: true },
     { name: 'conflicts', type: 'conflicts', wide: true },
   ],
   facts: (r, t) => [
@@ -140,7 +148,7 @@ export const experts: WebRegister = {
       ? ([[t('fields.idNumber'), r.idNumber ?? ''], [t('fields.employer'), r.employer], [t('fields.phone'), r.phone],
           [t('fields.conflicts'), (r.conflicts as Rec[]).map((c) => `${c.kind}:${c.value}`).join('；')]] as [string, string][])
       : ([[t('fields.name'), <span class="muted">{t('identityHidden')}</span>]] as [string, preact.ComponentChildren][])),
-    [t('fields.specialties'), (r.specialties as string[]).join('、')], [t('fields.status'), status(t, r.status)],
+    [t('fields.specialties'), (r.specialties as string[]).join('、')], [t('fields.pools'), poolsText(t, r.pools)], [t('fields.status'), status(t, r.status)],
   ],
   canCreate: () => hasRole('supervisor'),
   canEdit: () => hasRole('supervisor'),

@@ -4,7 +4,7 @@
  */
 import { parseYuanToFen, formatYuan } from '../../ui/format.ts';
 
-export type FieldType = 'text' | 'textarea' | 'select' | 'date' | 'yuan' | 'list' | 'numlist' | 'conflicts' | 'quals' | 'optional';
+export type FieldType = 'text' | 'textarea' | 'select' | 'checks' | 'date' | 'yuan' | 'list' | 'numlist' | 'conflicts' | 'quals' | 'optional';
 
 export interface FieldDef {
   name: string;
@@ -33,6 +33,8 @@ export function toForm(fields: FieldDef[], rec: Record<string, unknown> | null):
     if (f.type === 'quals') out[f.name] = ((v as Qual[] | undefined) ?? []).map((q) => ({ name: q.name, certNo: q.certNo, expiresOn: q.expiresOn }));
     else if (f.type === 'yuan') out[f.name] = typeof v === 'number' ? formatYuan(v).replace(/,/g, '') : '';
     else if (f.type === 'list' || f.type === 'numlist') out[f.name] = Array.isArray(v) ? v.join(';') : '';
+    // checks: the ticked options as 'a;b' (a new record starts with the first option ticked)
+    else if (f.type === 'checks') out[f.name] = Array.isArray(v) ? v.join(';') : (f.options?.[0] ?? '');
     else if (f.type === 'conflicts') out[f.name] = Array.isArray(v) ? (v as { kind: string; value: string }[]).map((c) => `${c.kind}:${c.value}`).join('\n') : '';
     else out[f.name] = v === null || v === undefined ? (f.type === 'select' && f.options ? f.options[0] : '') : String(v);
   }
@@ -48,6 +50,8 @@ export function fromForm(f: FieldDef, value: string | Qual[]): unknown {
       return parseYuanToFen(s) ?? s;
     case 'list':
       return s ? s.split(/[;；,，\s]+/).filter(Boolean) : [];
+    case 'checks':
+      return s ? s.split(';').filter(Boolean) : [];
     case 'numlist':
       return s ? s.split(/[;；,，\s]+/).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x)) : [];
     case 'conflicts':
