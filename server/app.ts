@@ -39,6 +39,7 @@ import { registerExchangeRoutes } from './exchange/routes.ts';
 import { registerStatisticsRoutes } from './statistics/routes.ts';
 import { registerSupervisionRoutes } from './supervision/routes.ts';
 import { registerAuctionRoutes } from './auction/routes.ts';
+import { registerWorksRoutes } from './works/routes.ts';
 import { installMetrics } from './metrics/index.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { APP_VERSION } from './version.ts';
@@ -106,6 +107,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
   registerAuditRoutes(api, chain);
   registerComplaintRoutes(api, chain);
   registerAuctionRoutes(api, chain); // official-car auctions and shop leases (issue 11)
+  registerWorksRoutes(api, chain); // works tenders under the Bidding Law: objections (issue 11)
   registerSupervisionRoutes(api, chain); // instances by step, overdue and breached deadlines, multi-stage actors, opening records
   registerStatisticsRoutes(api, chain); // the statistics dashboard and its CSV/XLSX export
   registerExchangeRoutes(api, chain); // OCDS releases and records (after the projects: its listener reads their row)

@@ -10,6 +10,8 @@ export const ROLES = [
   'supplier',
   'process_admin',
   'auditor',
+  // 行业主管部门 of works tenders (住建局): 招标备案, 异议 oversight, written reports, complaints (招标投标法第7条, 条例4、60)
+  'works_supervisor',
 ] as const;
 
 export type Role = (typeof ROLES)[number];
@@ -25,6 +27,7 @@ export const ROLE_LABELS: Record<Role, string> = {
   supplier: '供应商',
   process_admin: '流程管理员',
   auditor: '审计查询',
+  works_supervisor: '行业主管部门（住建）',
 };
 
 export function isRole(value: string): value is Role {
@@ -36,6 +39,7 @@ export const ORGANISATION_KINDS = [
   'department',
   'finance_bureau',
   'supervision',
+  'industry_supervision',
   'city_finance',
   'agency',
   'supplier',

@@ -23,4 +23,7 @@ export const PROJECT_DEADLINES: ProjectDeadline[] = [
   { key: 'challengeReplyDue', at: 'challengeReplyDueAt', label: '质疑答复期限 (challenge reply)', step: 'answer_challenge', basis: () => 'T14 政府采购法第53条；财政部令第94号第13条' },
   { key: 'contractDeadline', at: 'contractDeadlineAt', label: '合同签订期限 (contract signing)', step: 'sign_contract', basis: (v) => v.contractDeadlineBasis },
   { key: 'contractPublishDeadline', at: 'contractPublishDeadlineAt', label: '合同公告期限 (contract publication)', step: 'publish_contract', basis: (v) => v.contractPublishDeadlineBasis },
+  // works tenders (招标投标法): the candidates' publicity (a window) and the written report to the supervisor
+  { key: 'publicityEnds', at: 'publicityEndsAt', label: '中标候选人公示期届满 (candidate publicity ends)', basis: (v) => v.publicityBasis },
+  { key: 'writtenReportDeadline', at: 'writtenReportDeadlineAt', label: '招标投标情况书面报告期限 (written report)', basis: (v) => { const d = v.writtenReportDeadline as { ruleId?: string; basis?: string } | undefined; return d?.basis ? `${d.ruleId ?? 'W4'} ${d.basis}` : 'W4 招标投标法第四十七条'; } },
 ];

@@ -12,6 +12,11 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { ChangeListener, EngineChange, Variables } from '../engine/port.ts';
 
 export const PROCUREMENT_PROCESS_ID = 'procurement';
+/** Works tenders under the Bidding Law (processes/works-tender.bpmn) are projects too, with regime 'works'. */
+export const WORKS_PROCESS_ID = 'works_tender';
+export type Regime = 'procurement' | 'works';
+export const PROCESS_OF_REGIME: Record<Regime, string> = { procurement: PROCUREMENT_PROCESS_ID, works: WORKS_PROCESS_ID };
+const REGIME_OF_PROCESS: Record<string, Regime> = { [PROCUREMENT_PROCESS_ID]: 'procurement', [WORKS_PROCESS_ID]: 'works' };
 
 export const PROJECT_STATUSES = [
   'applying', 'approving', 'returned', 'tendering', 'evaluating', 'awarded', 'contracting', 'accepting', 'archived', 'failed', 'withdrawn', 'terminated',
@@ -29,6 +34,12 @@ put('awarded', 'record_award generate_award_notice generate_notice_of_award gw_m
 put('contracting', 'sign_contract contract_deadline_passed escalate_contract record_contract generate_contract publish_contract generate_contract_notice');
 put('accepting', 'gw_merge_acceptance acceptance record_acceptance generate_acceptance_report archive_project');
 put('failed', 'gw_merge_failed record_failed_tender generate_cancellation_notice decide_after_failure');
+// works_tender's own steps (the rest share the procurement chain's element ids)
+put('approving', 'gw_merge_before_check tender_registration gw_registration_result');
+put('tendering', 'documents_objection_filed answer_documents_objection record_documents_objection_reply generate_documents_objection_reply gw_documents_objection_outcome');
+put('evaluating', 'publish_candidates generate_candidate_publicity gw_merge_publicity gw_publicity_window publicity_ended candidates_objection_filed answer_candidates_objection record_candidates_objection_reply generate_candidates_objection_reply gw_candidates_objection_outcome gw_merge_confirm');
+put('awarded', 'prepare_written_report generate_written_report');
+put('contracting', 'mark_procurement_suspended mark_procurement_resumed');
 const ORDER: ProjectStatus[] = ['applying', 'returned', 'approving', 'tendering', 'failed', 'evaluating', 'awarded', 'contracting', 'accepting'];
 
 /** The project's status from the instance's state, active elements and variables. */
@@ -67,6 +78,7 @@ export interface ProjectRow {
   budgetFen: number | null;
   maxPriceFen: number | null;
   status: ProjectStatus;
+  regime: Regime;
   award: Record<string, unknown> | null;
   contract: Record<string, unknown> | null;
   acceptance: Record<string, unknown> | null;
@@ -103,6 +115,7 @@ export function toProject(r: Record<string, unknown>): ProjectRow {
     budgetFen: num(r.budget_fen),
     maxPriceFen: num(r.max_price_fen),
     status: r.status as ProjectStatus,
+    regime: r.regime === 'works' ? 'works' : 'procurement',
     award: json(r.award),
     contract: json(r.contract),
     acceptance: json(r.acceptance),
@@ -152,7 +165,7 @@ function fromVariables(v: Variables): Record<string, unknown> {
  */
 export async function upsertProject(
   sequelize: Sequelize,
-  p: { instanceId: string; initiator: string | null; variables: Variables; state: string | null; active: string[] | null; at: Date },
+  p: { instanceId: string; initiator: string | null; variables: Variables; state: string | null; active: string[] | null; at: Date; regime?: Regime },
   tx?: Transaction,
 ): Promise<void> {
   const current = await projectRowOf(sequelize, p.instanceId, tx);
@@ -162,7 +175,8 @@ export async function upsertProject(
   if (!current) {
     const initiator = str(p.variables.initiator, 64) ?? p.initiator;
     if (!initiator) return;
-    const row = { ...cols, instance_id: p.instanceId, initiator, status, created_at: p.at, updated_at: p.at, ended_at: ended ? p.at : null };
+    const regime: Regime = p.regime ?? (p.variables.regime === 'works' ? 'works' : 'procurement');
+    const row = { ...cols, instance_id: p.instanceId, initiator, status, regime, created_at: p.at, updated_at: p.at, ended_at: ended ? p.at : null };
     const keys = Object.keys(row);
     await sequelize.query(`INSERT INTO projects (${keys.join(', ')}) VALUES (${keys.map((k) => `:${k}`).join(', ')})`, { replacements: row, transaction: tx });
     return;
@@ -229,22 +243,25 @@ export function projectListener(sequelize: Sequelize): ChangeListener {
     if (done.has(change.instanceId)) return;
     const instance = await readInstanceRow(sequelize, change.instanceId, tx);
     if (instance) done.add(change.instanceId);
+    let regime: Regime | undefined;
     if (change.kind === 'instance.started') {
       const pid = (change.data.bpmnProcessId as string | undefined) ?? instance?.bpmnProcessId;
-      if (pid !== PROCUREMENT_PROCESS_ID) return;
+      regime = pid ? REGIME_OF_PROCESS[pid] : undefined;
+      if (!regime) return;
     } else if (instance) {
-      if (instance.bpmnProcessId !== PROCUREMENT_PROCESS_ID) return;
+      regime = REGIME_OF_PROCESS[instance.bpmnProcessId];
+      if (!regime) return;
     } else {
       const [known] = await sequelize.query('SELECT 1 AS x FROM projects WHERE instance_id = :id', { replacements: { id: change.instanceId }, transaction: tx, type: QueryTypes.SELECT });
       if (!known) return;
     }
     if (instance) {
-      await upsertProject(sequelize, { instanceId: change.instanceId, initiator: instance.startedBy ?? change.actor, variables: instance.variables, state: instance.state, active: instance.active, at: change.at }, tx);
+      await upsertProject(sequelize, { instanceId: change.instanceId, initiator: instance.startedBy ?? change.actor, variables: instance.variables, state: instance.state, active: instance.active, at: change.at, regime }, tx);
       return;
     }
     const carried = change.data.variables && typeof change.data.variables === 'object' ? (change.data.variables as Variables) : {};
     const state = change.kind === 'instance.completed' ? 'completed' : change.kind === 'instance.canceled' ? 'canceled' : null;
     const active = change.kind === 'task.created' && typeof change.data.elementId === 'string' ? [change.data.elementId] : null;
-    await upsertProject(sequelize, { instanceId: change.instanceId, initiator: change.actor, variables: carried, state: state ?? (active ? 'active' : null), active, at: change.at }, tx);
+    await upsertProject(sequelize, { instanceId: change.instanceId, initiator: change.actor, variables: carried, state: state ?? (active ? 'active' : null), active, at: change.at, regime }, tx);
   };
 }

@@ -30,9 +30,13 @@ import { evaluationOf } from '../evaluation/index.ts';
 import { tenderOfInstance } from '../tender/index.ts';
 import { checkApplication } from './application.ts';
 import { attachProjectListeners } from './listeners.ts';
-import { PROCUREMENT_PROCESS_ID, PROJECT_STATUSES, projectRowOf, toProject, upsertProject, type ProjectRow } from './projects.ts';
+import { PROCESS_OF_REGIME, PROJECT_STATUSES, projectRowOf, toProject, upsertProject, type ProjectRow, type Regime } from './projects.ts';
 
 export const APPLICATION_FORM_ID = 'procurement-application';
+/** The works tender's application form (processes/works-tender.bpmn, 填报招标申请). */
+export const WORKS_APPLICATION_FORM_ID = 'works-application';
+const FORM_OF_REGIME: Record<Regime, string> = { procurement: APPLICATION_FORM_ID, works: WORKS_APPLICATION_FORM_ID };
+const REGIMES = ['procurement', 'works'] as const;
 export const FILL_APPLICATION_ELEMENT = 'fill_application';
 
 /** The application variables of CHAIN.md part A (accepted even while the form file lags behind the contract). */
@@ -43,15 +47,18 @@ export const APPLICATION_KEYS = [
 
 /** Roles that see every project. */
 export const PROJECT_READERS_ALL: readonly Role[] = ['dept_approver', 'finance_section', 'supervisor', 'city_finance', 'auditor', 'process_admin'];
-export const PROJECT_READERS: readonly Role[] = ['purchaser', 'agency', ...PROJECT_READERS_ALL];
+/** The works supervisor (住建局) reads works tenders only. */
+export const PROJECT_READERS: readonly Role[] = ['purchaser', 'agency', ...PROJECT_READERS_ALL, 'works_supervisor'];
 
 const applicationBody = z.record(z.string(), z.unknown()).describe('采购申请（与表单 procurement-application 相同的字段）(the application variables)');
 const listQuery = z.object({
   q: z.string().trim().max(100).optional(),
   status: z.enum(PROJECT_STATUSES).optional(),
+  regime: z.enum(REGIMES).optional().describe('procurement 政府采购 | works 工程建设项目招标'),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
+const createQuery = z.object({ regime: z.enum(REGIMES).default('procurement').describe('procurement：政府采购（procurement.bpmn）；works：工程建设项目招标（works-tender.bpmn）') }).strict();
 const idParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) }).strict();
 
 const deadlineSchema = z.object({ key: z.string(), label: z.string(), at: z.string(), legalBasis: z.string().nullable(), overdue: z.boolean() });
@@ -63,7 +70,7 @@ const projectRowSchema = z.object({
   id: z.number().int(), instanceId: z.string(), projectNumber: z.string().nullable(), projectName: z.string().nullable(),
   purchaserOrgId: z.number().nullable(), purchaserName: z.string().nullable(), initiator: z.string(), agencyId: z.number().nullable(),
   agencyName: z.string().nullable(), method: z.string().nullable(), budgetFen: z.number().nullable(), maxPriceFen: z.number().nullable(),
-  status: z.enum(PROJECT_STATUSES), createdAt: z.string(), updatedAt: z.string(), endedAt: z.string().nullable(),
+  status: z.enum(PROJECT_STATUSES), regime: z.enum(REGIMES), createdAt: z.string(), updatedAt: z.string(), endedAt: z.string().nullable(),
 });
 const projectDetailSchema = projectRowSchema.extend({
   currentSteps: z.array(stepSchema),
@@ -102,6 +109,7 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
     const parts: string[] = [];
     const replacements: Record<string, unknown> = { username: user.username };
     parts.push('initiator = :username');
+    if (user.roles.includes('works_supervisor')) parts.push("regime = 'works'");
     if (user.roles.includes('purchaser') && user.organisation) {
       parts.push('purchaser_org_id = :orgId');
       replacements.orgId = user.organisation.id;
@@ -140,30 +148,36 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
       description:
         '请求体即采购申请表单（procurement-application）的字段。先按表单规则和申请检查（品目、商品库、数量、金额合计不超过预算、最高限价、代理机构）校验，' +
         '有问题时 422 逐项列出，不发起流程；通过后发起 procurement 流程并以当前采购人身份办理“填报采购申请”。201 返回项目（含生成的项目编号）。' +
+        'regime=works：工程建设项目招标，请求体为表单 works-application 的字段，发起 works_tender 流程并办理“填报招标申请”。' +
         ' (validated like the form and like check-application; 422 names every field and nothing starts)',
       access: ['purchaser'],
+      query: createQuery,
       body: applicationBody,
       response: { status: 201, description: '新建的项目', schema: projectDetailSchema },
       errors: [],
     },
-    async ({ body, user }) => {
-      const form = await readForm(config.formsDir, APPLICATION_FORM_ID, logger);
-      if (!form) throw new AppError(503, 'FORM_UNAVAILABLE', `申请表单 ${APPLICATION_FORM_ID} 不可用 (the application form is unavailable)`);
-      const allowed = new Set<string>([...formFieldKeys(form), ...APPLICATION_KEYS]);
+    async ({ body, user, query }) => {
+      const regime: Regime = query.regime;
+      const formId = FORM_OF_REGIME[regime];
+      const form = await readForm(config.formsDir, formId, logger);
+      if (!form) throw new AppError(503, 'FORM_UNAVAILABLE', `申请表单 ${formId} 不可用 (the application form is unavailable)`);
+      const allowed = new Set<string>([...formFieldKeys(form), ...(regime === 'procurement' ? APPLICATION_KEYS : [])]);
       const unknown = Object.keys(body).filter((k) => !allowed.has(k));
       if (unknown.length) {
-        throw validationFailed(`申请中没有这些字段 (not fields of the application): ${unknown.join(', ')}`, unknown.map((k) => ({ path: k, reason: `not a field of form ${APPLICATION_FORM_ID}` })));
+        throw validationFailed(`申请中没有这些字段 (not fields of the application): ${unknown.join(', ')}`, unknown.map((k) => ({ path: k, reason: `not a field of form ${formId}` })));
       }
-      const base = await startVariables({}, { username: user.username, now: clock.now(), organisation: user.organisation, sequelize });
+      const started = await startVariables({}, { username: user.username, now: clock.now(), organisation: user.organisation, sequelize });
+      // regime tells the shared workers which law applies (works: 招标投标法); not a form field, not client-settable.
+      const base = regime === 'works' ? { ...started, regime: 'works' } : started;
       const checked = validateSubmission(form, body, { variables: base, today: businessDate(clock.now()) });
       const application = await checkApplication(sequelize, { ...base, ...checked.variables });
       const details = [...checked.errors.map(stripPrefix)];
       for (const p of application.problems) if (!details.some((d) => d.path === p.path && d.reason === p.reason)) details.push(p);
       if (details.length) throw validationFailed(`采购申请未通过校验：${details.length} 处需要修改 (the application is invalid)`, details);
 
-      const ref = await engine.startInstance({ bpmnProcessId: PROCUREMENT_PROCESS_ID, variables: base, startedBy: user.username });
+      const ref = await engine.startInstance({ bpmnProcessId: PROCESS_OF_REGIME[regime], variables: base, startedBy: user.username });
       try {
-        await upsertProject(sequelize, { instanceId: ref.instanceId, initiator: user.username, variables: base, state: null, active: null, at: clock.now() });
+        await upsertProject(sequelize, { instanceId: ref.instanceId, initiator: user.username, variables: base, state: null, active: null, at: clock.now(), regime });
         const task = await openTask(ref.instanceId);
         const submission = { summary: summarize(form, checked.variables), values: checked.variables };
         pendingCompletions.set(task.id, submission);
@@ -215,6 +229,7 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
       const r: Record<string, unknown> = { ...(scope?.replacements ?? {}), limit: query.limit, offset: query.offset };
       if (scope) where.push(scope.sql);
       if (query.status) (where.push('status = :status'), (r.status = query.status));
+      if (query.regime) (where.push('regime = :regime'), (r.regime = query.regime));
       if (query.q) {
         where.push('(INSTR(LOWER(COALESCE(project_number, \'\')), :q) > 0 OR INSTR(LOWER(COALESCE(name, \'\')), :q) > 0)');
         r.q = query.q.toLowerCase();
@@ -255,7 +270,7 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
     if (evaluatedTender !== null) ranking = (await evaluationOf(undefined, evaluatedTender, { sequelize }).catch(() => null))?.ranking ?? null;
     if (!ranking && Array.isArray(v.ranking)) ranking = v.ranking as Record<string, unknown>[];
     const application = Object.fromEntries(
-      ['categoryCode', 'procurementType', 'fundingSource', 'organisationForm', 'smeReserved', 'importedProducts', 'deliveryDate', 'deliveryPlace', 'description'].filter((k) => v[k] !== undefined && v[k] !== null).map((k) => [k, v[k]]),
+      ['categoryCode', 'procurementType', 'fundingSource', 'organisationForm', 'smeReserved', 'importedProducts', 'deliveryDate', 'deliveryPlace', 'description', 'projectApprovalNo', 'stateFunded', 'plannedPeriodDays', 'qualificationRequirement'].filter((k) => v[k] !== undefined && v[k] !== null).map((k) => [k, v[k]]),
     );
     return {
       ...present(p),

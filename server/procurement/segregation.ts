@@ -20,6 +20,7 @@ export const STAGE_LABELS: Record<string, string> = {
   dept: '主管部门审批',
   finance: '财政采购股审核',
   supervisor: '监督审批',
+  works_registration: '招标备案（行业主管部门）',
 };
 const stageLabel = (s: string) => `${STAGE_LABELS[s] ?? s}（${s}）`;
 

@@ -70,9 +70,23 @@ export function recordAwardWorker(deps: WorkerDeps): Worker {
     const prior = existing?.award && existing.award.jobKey === job.key ? existing.award : null;
     const awardedAt = prior && typeof prior.awardedAt === 'string' ? new Date(prior.awardedAt) : deps.clock.now();
 
+    const works = v.regime === 'works';
+    if (works && v.stateFunded === true && v.winnerDeemed !== true) {
+      // 条例55: a state-funded works project awards the first candidate unless that one gives up, cannot perform or
+      // lost its eligibility — the purchaser must say which.
+      const first = ranking.find((r) => idOf(r.rank) === 1);
+      if (first && idOf(first.bidId) !== winnerBidId && str(v.confirmationNote).length < 4) {
+        throw new BpmnError('AWARD_INVALID', '国有资金占控股或者主导地位的项目应当确定排名第一的中标候选人为中标人 (state-funded works: the first candidate wins)', {
+          awardProblems: [{ path: 'winnerBidId', reason: '国有资金占控股或者主导地位的依法必须进行招标的项目，招标人应当确定排名第一的中标候选人为中标人；第一名放弃中标、因不可抗力不能履行合同、不按照招标文件要求提交履约保证金，或者被查实存在影响中标结果的违法行为等情形的，方可依次确定其他中标候选人，并须在确认说明中写明理由（招标投标法实施条例第五十五条）' }],
+        });
+      }
+    }
+    // Works (招标投标法): no 质疑 window after the award (objections came during the 中标候选人公示); contract W8; the
+    // written report to the supervisory department W4 (法47).
     const noticePeriod = await calendar.deadline('T11', awardedAt);
-    const challenge = await calendar.deadline('T13', parseAnchor(noticePeriod.dueDate)!);
-    const contract = await calendar.deadline('T20', awardedAt);
+    const challenge = works ? null : await calendar.deadline('T13', parseAnchor(noticePeriod.dueDate)!);
+    const contract = await calendar.deadline(works ? 'W8' : 'T20', awardedAt);
+    const report = works ? await calendar.deadline('W4', awardedAt) : null;
 
     const award = {
       bidId: winnerBidId,
@@ -103,10 +117,25 @@ export function recordAwardWorker(deps: WorkerDeps): Worker {
     const facts: AwardFacts = { award, awardedAt, experts, unsuccessful };
 
     await deps.db.withTransaction(async (tx) => {
-      if (tenderId !== null) await markTenderAwarded(tx, tenderId, winnerBidId, awardedAt, challenge.dueAt);
+      if (tenderId !== null) await markTenderAwarded(tx, tenderId, winnerBidId, awardedAt, challenge?.dueAt ?? null);
       await updateProject(sequelize, job.instanceId, { award: { ...award, awardedAt: awardedAt.toISOString(), deemed: v.winnerDeemed === true, jobKey: job.key }, status: 'awarded' }, deps.clock.now(), tx);
     });
     ctx.log('award recorded', { instanceId: job.instanceId, bidId: winnerBidId, amountFen });
+    const regimeTag = works ? { regime: 'works' } : {};
+    if (works || !challenge) {
+      return {
+        award,
+        awardedAt: awardedAt.toISOString(),
+        awardProblems: [],
+        contractDeadlineAt: contract.dueAt,
+        contractDeadline: contract,
+        contractDeadlineBasis: `中标通知书发出之日起 30 日内：${basisOf(contract)}`,
+        writtenReportDeadlineAt: report!.dueAt,
+        writtenReportDeadline: report,
+        awardNoticeData: { ...awardNoticeData(v, facts), ...regimeTag },
+        noticeOfAwardData: { ...noticeOfAwardData(v, facts), ...regimeTag },
+      };
+    }
     return {
       award,
       awardedAt: awardedAt.toISOString(),

@@ -36,8 +36,8 @@ import { insertCompletion, pendingCompletions, summarize } from '../inbox/histor
 import { startVariables } from '../instances/start-variables.ts';
 import type { Logger } from '../logger.ts';
 import { checkApplication } from '../procurement/application.ts';
-import { PROCUREMENT_PROCESS_ID, upsertProject } from '../procurement/projects.ts';
-import { APPLICATION_FORM_ID, FILL_APPLICATION_ELEMENT } from '../procurement/routes.ts';
+import { PROCESS_OF_REGIME, PROCUREMENT_PROCESS_ID, upsertProject, WORKS_PROCESS_ID } from '../procurement/projects.ts';
+import { APPLICATION_FORM_ID, FILL_APPLICATION_ELEMENT, WORKS_APPLICATION_FORM_ID } from '../procurement/routes.ts';
 import { minimumBidDeadline } from '../tender/publish.ts';
 
 export const DEMO_AGENCY_NAME = '四川某某招标代理有限公司';
@@ -60,6 +60,8 @@ export interface ChainDemoProject {
 export interface ChainDemoResult {
   awaitingApproval: ChainDemoProject;
   openTender: ChainDemoProject & { tenderId: number; bidDeadlineAt: string };
+  /** A works tender at 招标备案 (null when works-tender.bpmn is not deployed). */
+  worksAwaitingRegistration: ChainDemoProject | null;
 }
 
 /** 20 教师办公便携式计算机 × 6,200.00 元 = 124,000.00 元 (询价). */
@@ -102,6 +104,28 @@ export function demoApplicationOpenTender(today: string): Variables {
   };
 }
 
+/** A works tender (工程建设项目招标, form works-application): 1,000 m² of 室内装修 × 460.00 元 within a 500,000 元 estimate. */
+export function demoWorksApplication(today: string): Variables {
+  return {
+    projectName: '涪城区实验小学教学楼室内装修改造工程',
+    projectApprovalNo: '涪发改投资〔2026〕12号',
+    categoryCode: 'B07',
+    procurementType: 'works',
+    method: '公开招标',
+    organisationForm: '委托招标',
+    budgetYuan: 500_000,
+    maxPriceYuan: 480_000,
+    fundingSource: '一般公共预算资金',
+    stateFunded: true,
+    plannedPeriodDays: 60,
+    deliveryDate: shiftDate(today, 180),
+    deliveryPlace: '绵阳市涪城区实验小学',
+    qualificationRequirement: '建筑装修装饰工程专业承包二级及以上资质，项目经理具有二级注册建造师（建筑工程专业）执业资格',
+    description: '教学楼一至四层教室及走廊室内装修：墙面乳胶漆、地砖、轻钢龙骨吊顶，含拆除与垃圾清运。',
+    items: [{ itemCode: 'B07', itemName: '室内装修工程', quantity: 1000, unit: '平方米', unitPriceYuan: 460 }],
+  };
+}
+
 const OPEN_TIMEOUT_MS = 15_000;
 
 /** Seeds the two demo projects; null when skipped (a project exists already, or the chain model is not deployed). */
@@ -137,19 +161,21 @@ export async function seedChainDemo(deps: ChainDemoDeps): Promise<ChainDemoResul
   }
 
   /** As POST /api/projects: validated like the form and like check-application, started, 填报采购申请 completed. */
-  async function fileApplication(values: Variables): Promise<string> {
+  async function fileApplication(values: Variables, regime: 'procurement' | 'works' = 'procurement'): Promise<string> {
     const purchaser = users.get('purchaser')!;
-    const form = await readForm(config.formsDir, APPLICATION_FORM_ID, logger);
-    if (!form) throw new Error(`demo projects: form ${APPLICATION_FORM_ID} unavailable`);
-    const base = await startVariables({}, { username: purchaser.username, now: clock.now(), organisation: purchaser.organisation, sequelize });
+    const formId = regime === 'works' ? WORKS_APPLICATION_FORM_ID : APPLICATION_FORM_ID;
+    const form = await readForm(config.formsDir, formId, logger);
+    if (!form) throw new Error(`demo projects: form ${formId} unavailable`);
+    const started = await startVariables({}, { username: purchaser.username, now: clock.now(), organisation: purchaser.organisation, sequelize });
+    const base = regime === 'works' ? { ...started, regime: 'works' } : started;
     const agency = (base.agencyOptions as { label: string; value: number }[]).find((o) => o.label === DEMO_AGENCY_NAME);
     if (!agency) throw new Error(`demo projects: the agency ${DEMO_AGENCY_NAME} is not in the register`);
     const checked = validateSubmission(form, { ...values, agencyId: agency.value }, { variables: base, today: today() });
     const application = await checkApplication(sequelize, { ...base, ...checked.variables });
     const problems = [...checked.errors, ...application.problems];
     if (problems.length) throw new Error(`demo application invalid: ${JSON.stringify(problems)}`);
-    const ref = await engine.startInstance({ bpmnProcessId: PROCUREMENT_PROCESS_ID, variables: base, startedBy: purchaser.username });
-    await upsertProject(sequelize, { instanceId: ref.instanceId, initiator: purchaser.username, variables: base, state: null, active: null, at: clock.now() });
+    const ref = await engine.startInstance({ bpmnProcessId: PROCESS_OF_REGIME[regime], variables: base, startedBy: purchaser.username });
+    await upsertProject(sequelize, { instanceId: ref.instanceId, initiator: purchaser.username, variables: base, state: null, active: null, at: clock.now(), regime });
     const task = await openTask(ref.instanceId, FILL_APPLICATION_ELEMENT);
     await completeWithRecord(task, purchaser.username, checked.variables, summarize(form, checked.variables));
     return ref.instanceId;
@@ -219,12 +245,22 @@ export async function seedChainDemo(deps: ChainDemoDeps): Promise<ChainDemoResul
   });
   const published = await waitForTender(engine, secondId, whereIs);
 
+  // 3. A works tender waiting for the industry supervisor's 招标备案 (when the works model is deployed).
+  let works: ChainDemoResult['worksAwaitingRegistration'] = null;
+  if ((await engine.listDeployments?.({ bpmnProcessId: WORKS_PROCESS_ID }))?.length !== 0) {
+    const third = demoWorksApplication(today());
+    const thirdId = await fileApplication(third, 'works');
+    await openTask(thirdId, 'tender_registration');
+    works = { instanceId: thirdId, projectNumber: await projectNumberOf(thirdId), projectName: third.projectName as string, waitingAt: 'tender_registration' };
+  }
+
   return {
     awaitingApproval: { instanceId: firstId, projectNumber: await projectNumberOf(firstId), projectName: first.projectName as string, waitingAt: 'dept_approval' },
     openTender: {
       instanceId: secondId, projectNumber: await projectNumberOf(secondId), projectName: second.projectName as string, waitingAt: 'gw_bid_window',
       tenderId: published.tenderId, bidDeadlineAt: published.bidDeadlineAt,
     },
+    worksAwaitingRegistration: works,
   };
 }
 
@@ -287,8 +323,8 @@ export async function seedChainDemoAtStart(deps: ChainDemoDeps): Promise<ChainDe
     const result = await seedChainDemo(deps);
     if (result) {
       deps.logger.info(
-        { ms: Date.now() - started, awaitingApproval: result.awaitingApproval.projectNumber, openTender: result.openTender.projectNumber, tenderId: result.openTender.tenderId },
-        'demo projects seeded (一个待主管部门审批，一个招标中)',
+        { ms: Date.now() - started, awaitingApproval: result.awaitingApproval.projectNumber, openTender: result.openTender.projectNumber, tenderId: result.openTender.tenderId, works: result.worksAwaitingRegistration?.projectNumber ?? null },
+        'demo projects seeded (一个待主管部门审批，一个招标中，一个工程招标待备案)',
       );
     }
     return result;

@@ -25,6 +25,7 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
   { key: 'supplier', name: '绵阳某某信息技术有限公司', kind: 'supplier' },
   { key: 'experts', name: '涪城区政府采购评审专家库', kind: 'expert_panel' },
   { key: 'centre', name: '涪城区公共资源交易中心', kind: 'centre' },
+  { key: 'housing', name: '涪城区住房和城乡建设局', kind: 'industry_supervision' },
 ];
 
 export const DEMO_USERS: { role: Role; displayName: string; organisation: string }[] = [
@@ -38,6 +39,7 @@ export const DEMO_USERS: { role: Role; displayName: string; organisation: string
   { role: 'supplier', displayName: '周经理（供应商）', organisation: 'supplier' },
   { role: 'process_admin', displayName: '吴管理员（交易中心）', organisation: 'centre' },
   { role: 'auditor', displayName: '郑审计（交易中心）', organisation: 'centre' },
+  { role: 'works_supervisor', displayName: '何科长（区住建局招投标监管）', organisation: 'housing' },
 ];
 
 export interface DemoAccount {

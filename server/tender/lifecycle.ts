@@ -384,19 +384,33 @@ export async function recordFailedTender(db: Database, clock: Clock, job: Job): 
     const minBids = t.get('minBids') as number;
     const bidCount = t.get('bidCount') as number | null;
     const upheld = await Challenge.findOne({ where: { tenderId, outcome: 'upheld_cancel' }, order: [['id', 'DESC']], transaction: tx });
+    const works = t.get('regime') === 'works';
     let reason: string;
     let detail: string;
     // A complaint decision (流程 complaint, message complaint-decided) that cancels this very tender.
     const byComplaint = job.variables.complaintEffect === 'cancel' && Number(job.variables.complaintTenderId) === tenderId;
-    if (byComplaint) {
+    if (byComplaint && works) {
+      reason = FAILURE_REASONS.misconduct;
+      detail = `行业主管部门投诉处理决定（${String(job.variables.complaintDecisionNo ?? '')}）认定投诉事项成立，中标无效，招标人应当依法重新招标（招标投标法实施条例第六十一条、第八十一条）。`;
+    } else if (byComplaint) {
       reason = FAILURE_REASONS.misconduct;
       detail = `财政部门投诉处理决定（${String(job.variables.complaintDecisionNo ?? '')}）认定投诉事项成立，影响采购结果，依据财政部令第94号第三十二条、政府采购法第三十六条，本项目废标。`;
+    } else if (upheld && works) {
+      reason = FAILURE_REASONS.misconduct;
+      detail = `异议（第 ${upheld.get('id') as number} 号）经审查成立，招标人决定终止本次招标并依法重新招标（招标投标法实施条例第二十二条、第五十四条）。`;
     } else if (upheld) {
       reason = FAILURE_REASONS.misconduct;
       detail = `供应商质疑（第 ${upheld.get('id') as number} 号）经审查成立，影响采购结果且无法纠正，依据财政部令第94号第十六条、政府采购法第三十六条，本项目废标。`;
+    } else if (bidCount !== null && bidCount < minBids && works) {
+      reason = FAILURE_REASONS.insufficient;
+      detail = `至投标截止时间 ${shanghaiText(t.get('bidDeadlineAt') as Date)}，投标人 ${bidCount} 个，少于 ${minBids} 个，不得开标，招标人应当依法重新招标（招标投标法第二十八条；招标投标法实施条例第四十四条）。`;
     } else if (bidCount !== null && bidCount < minBids) {
       reason = FAILURE_REASONS.insufficient;
       detail = `至投标截止时间 ${shanghaiText(t.get('bidDeadlineAt') as Date)}，提交有效投标文件的供应商 ${bidCount} 家，不足 ${minBids} 家，依据财政部令第87号第四十一、四十三条，本项目废标。`;
+    } else if (works) {
+      const q = Number(job.variables.qualifiedCount);
+      reason = FAILURE_REASONS.insufficient;
+      detail = `资格审查合格的投标人${Number.isFinite(q) ? ` ${q} 个` : ''}，少于 ${minBids} 个，明显缺乏竞争，评标委员会否决全部投标，招标人应当依法重新招标（招标投标法第四十二条）。`;
     } else {
       const q = Number(job.variables.qualifiedCount);
       reason = FAILURE_REASONS.insufficient;
@@ -406,10 +420,13 @@ export async function recordFailedTender(db: Database, clock: Clock, job: Job): 
     const pub = pubOf(t);
     return {
       failureReason: detail,
-      cancellationNoticeData: cancellationNoticeData({
-        project: pub.tenderNoticeData.project, at, originalNoticeDate: pub.tenderNoticeData.noticeDate, reason, detail,
-        nextAction: job.headers.nextAction, depositFen: num(t.get('depositFen')),
-      }),
+      cancellationNoticeData: {
+        ...cancellationNoticeData({
+          project: pub.tenderNoticeData.project, at, originalNoticeDate: pub.tenderNoticeData.noticeDate, reason, detail,
+          nextAction: job.headers.nextAction, depositFen: num(t.get('depositFen')),
+        }),
+        ...(works ? { regime: 'works' } : {}),
+      },
     };
   });
 }
@@ -423,6 +440,8 @@ export function presentChallenge(c: Row) {
     submittedBy: c.get('submittedBy') as string,
     challengedDocument: c.get('challengedDocument') as string,
     items: JSON.parse(c.get('itemsJson') as string) as ChallengeItem[],
+    /** challenge (质疑) | objection_documents | objection_candidates (异议 of a works tender) */
+    kind: (c.get('kind') as string | null) ?? 'challenge',
     receivedAt: iso(c.get('receivedAt')),
     challengeReplyDueAt: iso(c.get('replyDueAt')),
     status: c.get('status') as string,

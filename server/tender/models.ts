@@ -32,6 +32,8 @@ export function tenderModels(sequelize: Sequelize): TenderModels {
     agencyUsers: T, publicJson: T, dataKeyWrapped: B, sealKeyId: S(32), publishJobKey: S(255), openedAt: D,
     openJobKey: S(255), bidCount: I, openingJson: T, failureReason: S(200), failureDetail: T, failedAt: D, failJobKey: S(255),
     awardedBidId: I, awardedAt: D, challengeDeadlineAt: D, createdAt: D, updatedAt: D,
+    // migration 0018: 'procurement' | 'works'; the end of a works tender's 中标候选人公示
+    regime: S(16), publicityEndsAt: D,
   }, opts('tenders'));
   const Bid = sequelize.define('Bid', {
     id, tenderId: I, supplierId: I, supplierName: S(200), supplierCreditCode: S(18), organisationId: I, submittedBy: S(64), status: S(16), activeKey: S(40), ciphertext: B,
@@ -51,6 +53,8 @@ export function tenderModels(sequelize: Sequelize): TenderModels {
     id, tenderId: I, supplierId: I, organisationId: I, submittedBy: S(64), challengedDocument: S(32), itemsJson: T,
     receivedAt: D, replyDueAt: D, status: S(16), outcome: S(32), replyText: T, replier: S(200), repliedAt: D,
     replyJobKey: S(255),
+    // migration 0018: 'challenge' (质疑) | 'objection_documents' | 'objection_candidates' (异议, 条例22/54)
+    kind: S(32),
   }, opts('challenges'));
   return { Tender, Bid, BidFile, Amendment, Challenge };
 }

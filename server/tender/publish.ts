@@ -13,6 +13,7 @@ import type { ErrorDetail } from '../errors.ts';
 import { businessDate, parseDeadlineInput, shanghaiIso, shanghaiText, startOfShanghaiDay } from './dates.ts';
 import { num, tenderModels, type Row } from './models.ts';
 import { newWrappedDataKey } from './sealing.ts';
+import { worksDocumentsOverlay, worksNoticeOverlay } from '../works/texts.ts';
 import { projectHeader, tenderDocumentsData, tenderNoticeData, type TenderItem } from './documents.ts';
 
 export const METHODS = ['公开招标', '邀请招标', '竞争性谈判', '竞争性磋商', '询价', '单一来源'] as const;
@@ -28,6 +29,12 @@ export const DEADLINE_RULES: Record<Method, string[]> = {
   单一来源: ['T27'],
 };
 
+/** Works tenders (招标投标法): only open and invited tenders, ≥ 20 days from the documents to the deadline (W6). */
+export const WORKS_METHODS: readonly Method[] = ['公开招标', '邀请招标'];
+export const WORKS_DEADLINE_RULES = ['W6'];
+export type Regime = 'procurement' | 'works';
+export const regimeOf = (v: Variables): Regime => (v.regime === 'works' ? 'works' : 'procurement');
+
 /** T7: bids needed to open; single source negotiates with one supplier. */
 export function minBidsFor(method: Method): number {
   return method === '单一来源' ? 1 : 3;
@@ -41,10 +48,10 @@ export interface DeadlineCheck {
 }
 
 /** The earliest legal bid deadline for documents issued at `issuedAt`: the start of the latest rule deadline's day. */
-export async function minimumBidDeadline(db: Database, clock: Clock, method: Method, issuedAt: Date, tx?: Transaction): Promise<DeadlineCheck> {
+export async function minimumBidDeadline(db: Database, clock: Clock, method: Method, issuedAt: Date, tx?: Transaction, regime: Regime = 'procurement'): Promise<DeadlineCheck> {
   const calendar = createCalendarService(db, clock);
   const deadlines: Deadline[] = [];
-  for (const rule of DEADLINE_RULES[method]) deadlines.push(await calendar.deadline(rule, issuedAt, tx));
+  for (const rule of regime === 'works' ? WORKS_DEADLINE_RULES : DEADLINE_RULES[method]) deadlines.push(await calendar.deadline(rule, issuedAt, tx));
   deadlines.sort((a, b) => b.dueDate.localeCompare(a.dueDate));
   const minAt = startOfShanghaiDay(deadlines[0].dueDate);
   const parts = deadlines.map((d) => `${d.ruleId} ${d.event}：${d.value}${d.dayType === 'WD' ? '个工作日' : '日'}（${d.basis}；自 ${d.anchorDate} 起算，不含当日）→ ${d.dueDate}${d.rolledFrom ? `（${d.rolledFrom} 非工作日顺延）` : ''}`);
@@ -140,8 +147,10 @@ async function publishOnce(db: Database, clock: Clock, job: Job): Promise<Publis
 
     const now = clock.now();
     const problems: ErrorDetail[] = [];
+    const regime = regimeOf(v);
     const method = str(v.method) as Method;
-    if (!METHODS.includes(method)) problems.push({ path: 'method', reason: `采购方式无效，应为 ${METHODS.join('、')} 之一 (unknown procurement method)` });
+    const methods = regime === 'works' ? WORKS_METHODS : METHODS;
+    if (!methods.includes(method)) problems.push({ path: 'method', reason: `${regime === 'works' ? '招标方式' : '采购方式'}无效，应为 ${methods.join('、')} 之一 (unknown method)` });
     const budgetFen = v.budgetFen;
     if (!isPosInt(budgetFen)) problems.push({ path: 'budgetFen', reason: '预算金额（分）应为正整数 (budget in fen must be a positive integer)' });
     const maxPriceFen = v.maxPriceFen == null ? null : v.maxPriceFen;
@@ -159,8 +168,8 @@ async function publishOnce(db: Database, clock: Clock, job: Job): Promise<Publis
     const deadline = parseDeadlineInput(v.bidDeadline);
     let check: DeadlineCheck | null = null;
     if (!deadline) problems.push({ path: 'bidDeadline', reason: '投标截止时间应为北京时间 YYYY-MM-DDTHH:mm (bid deadline: Shanghai local date and time)' });
-    if (METHODS.includes(method)) {
-      check = await minimumBidDeadline(db, clock, method, now, tx);
+    if (methods.includes(method)) {
+      check = await minimumBidDeadline(db, clock, method, now, tx, regime);
       if (deadline && deadline.getTime() < check.minAt.getTime()) {
         const first = check.deadlines[0];
         problems.push({
@@ -170,10 +179,16 @@ async function publishOnce(db: Database, clock: Clock, job: Job): Promise<Publis
       }
     }
     if (isPosInt(budgetFen) && depositFen !== null && depositFen > 0) {
-      // T23: ≤ 2 % of the budget; integer arithmetic (depositFen * 100 ≤ budgetFen * 2).
+      // T23 (works: 条例26, of the estimated price): ≤ 2 %; integer arithmetic (depositFen * 100 ≤ budgetFen * 2).
       if (depositFen * 100 > (budgetFen as number) * 2) {
         const cap = Math.floor(((budgetFen as number) * 2) / 100);
-        problems.push({ path: 'depositYuan', reason: `投标保证金不得超过预算金额的 2%，即 ${Math.floor(cap / 100)}.${String(cap % 100).padStart(2, '0')} 元（T23：实施条例 Art.33；令74 Art.14）(deposit above 2 % of the budget)` });
+        const capText = `${Math.floor(cap / 100)}.${String(cap % 100).padStart(2, '0')} 元`;
+        problems.push({
+          path: 'depositYuan',
+          reason: regime === 'works'
+            ? `投标保证金不得超过招标项目估算价的 2%，即 ${capText}（招标投标法实施条例第二十六条）(deposit above 2 % of the estimated price)`
+            : `投标保证金不得超过预算金额的 2%，即 ${capText}（T23：实施条例 Art.33；令74 Art.14）(deposit above 2 % of the budget)`,
+        });
       }
     }
     if (problems.length) {
@@ -194,13 +209,18 @@ async function publishOnce(db: Database, clock: Clock, job: Job): Promise<Publis
       scoringCriteria: v.scoringCriteria ?? null,
     };
     const project = projectHeader(v);
-    const notice = tenderNoticeData({ v, project, items: items!, publishedAt: now, deadline: deadline!, documentsTo: await documentsTo(db, clock, now, tx), openingPlace });
-    const documents = tenderDocumentsData({ v, project, items: items!, publishedAt: now, deadline: deadline!, openingPlace, depositFen: depositFen! });
-    const basis = `${check!.basis}所定投标截止时间：${shanghaiText(deadline!)}（北京时间）；开标与投标截止同时进行，投标人不足 ${min} 家不得开标（T7：令87 Art.41,43）。`;
+    const gpNotice = tenderNoticeData({ v, project, items: items!, publishedAt: now, deadline: deadline!, documentsTo: await documentsTo(db, clock, now, tx, regime), openingPlace });
+    const gpDocuments = tenderDocumentsData({ v, project, items: items!, publishedAt: now, deadline: deadline!, openingPlace, depositFen: depositFen! });
+    // Works: the Bidding Law's wording, and `regime` tells the shared templates which law they cite.
+    const notice = regime === 'works' ? { ...gpNotice, ...worksNoticeOverlay(v, gpNotice) } : gpNotice;
+    const documents = regime === 'works' ? { ...gpDocuments, ...worksDocumentsOverlay(v, gpDocuments as { qualifications: string[] }) } : gpDocuments;
+    const basis = regime === 'works'
+      ? `${check!.basis}所定投标截止时间：${shanghaiText(deadline!)}（北京时间）；开标与投标截止同时进行，投标人少于 ${min} 个的不得开标，招标人应当重新招标（招标投标法第二十八条；实施条例第四十四条）。`
+      : `${check!.basis}所定投标截止时间：${shanghaiText(deadline!)}（北京时间）；开标与投标截止同时进行，投标人不足 ${min} 家不得开标（T7：令87 Art.41,43）。`;
     const row = await Tender.create(
       {
         instanceId: job.instanceId, round, projectNumber: str(v.projectNumber), projectName: str(v.projectName) || str(v.projectNumber),
-        purchaserName: str(v.purchaserName) || null, agencyName: str(v.agencyName) || null, method, procurementType: str(v.procurementType) || 'goods',
+        purchaserName: str(v.purchaserName) || null, agencyName: str(v.agencyName) || null, method, procurementType: str(v.procurementType) || 'goods', regime,
         status: 'open', publishedAt: now, bidDeadlineAt: deadline, bidDeadlineMinAt: check!.minAt, deadlineBasis: basis, minBids: min,
         evaluationJson: JSON.stringify(evaluation), budgetFen, maxPriceFen, depositFen, openingPlace, agencyUsers: JSON.stringify(agencyUsers),
         publicJson: JSON.stringify({ items, consortiumAccepted: notice.consortiumAccepted, tenderNoticeData: notice, tenderDocumentsData: documents }),
@@ -214,9 +234,9 @@ async function publishOnce(db: Database, clock: Clock, job: Job): Promise<Publis
   });
 }
 
-/** T2: tender documents are supplied for ≥ 5 working days from the notice. */
-async function documentsTo(db: Database, clock: Clock, at: Date, tx: Transaction): Promise<string> {
-  return (await createCalendarService(db, clock).deadline('T2', at, tx)).dueDate;
+/** T2: tender documents are supplied for ≥ 5 working days from the notice (works, W1: ≥ 5 days, 条例16). */
+async function documentsTo(db: Database, clock: Clock, at: Date, tx: Transaction, regime: Regime): Promise<string> {
+  return (await createCalendarService(db, clock).deadline(regime === 'works' ? 'W1' : 'T2', at, tx)).dueDate;
 }
 
 export { businessDate, shanghaiIso };

@@ -233,6 +233,7 @@ export function registerTenderRoutes(api: Api, deps: ComponentDeps): void {
     const saved = await db.withTransaction(async (tx) => {
       const t = await models().Tender.findByPk(params.id, { transaction: tx, lock: lockOf(tx) });
       if (!t) throw notFound('招标项目 (tender)', String(params.id));
+      if (t.get('regime') === 'works') throw new AppError(409, 'WORKS_TENDER_OBJECTION', '工程建设项目招标适用异议程序：对评标结果的异议应在中标候选人公示期间提出（POST /api/tenders/:id/objections，招标投标法实施条例第五十四条）(a works tender takes objections, not challenges)');
       const now = clock.now();
       const bid = user.organisation ? await models().Bid.findOne({ where: { tenderId: params.id, organisationId: user.organisation.id, status: 'opened' }, transaction: tx }) : null;
       if (!bid) throw new AppError(403, 'NOT_A_BIDDER', '只有参与本项目投标的供应商可以质疑 (only a supplier whose bid was opened may challenge)');

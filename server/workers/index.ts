@@ -9,6 +9,7 @@ import { EVALUATION_WORKERS } from '../evaluation/workers.ts';
 import { PROCUREMENT_WORKERS } from '../procurement/workers.ts';
 import { COMPLAINT_WORKERS } from '../complaints/workers.ts';
 import { AUCTION_WORKERS } from '../auction/workers.ts';
+import { WORKS_WORKERS } from '../works/workers.ts';
 import { COMPUTE_DEADLINE_TASK_TYPE, computeDeadlineWorker } from './compute-deadline.ts';
 import { GENERATE_DOCUMENT_TASK_TYPE, generateDocumentWorker } from './generate-document.ts';
 import { PROJECT_NUMBER_TASK_TYPE, projectNumberWorker } from './project-number.ts';
@@ -30,6 +31,7 @@ const WORKERS: WorkerTable = publishingReleases({
   ...PROCUREMENT_WORKERS,
   ...COMPLAINT_WORKERS,
   ...AUCTION_WORKERS,
+  ...WORKS_WORKERS,
 });
 
 /** Every task type that has a worker. */

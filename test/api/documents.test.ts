@@ -40,10 +40,10 @@ describe('API /api/templates and /api/documents', function () {
     return request(h.app).post('/api/documents').set('Authorization', await as(user)).send(body).expect(status);
   }
 
-  it('lists the 23 templates (20 of procurement, 3 of asset auctions) with titles and inlined JSON Schemas; needs a login', async function () {
+  it('lists the 26 templates (20 of procurement, 3 of asset auctions, 3 of works tenders) with titles and inlined JSON Schemas; needs a login', async function () {
     await request(h.app).get('/api/templates').expect(401);
     const res = await request(h.app).get('/api/templates').set('Authorization', await as('supplier')).expect(200);
-    expect(res.body.templates).to.have.length(23);
+    expect(res.body.templates).to.have.length(26);
     const approval = res.body.templates.find((t: any) => t.id === 'approval-form');
     expect(approval).to.include({ no: '03', title: '政府采购项目审批表' });
     expect(JSON.stringify(approval.schema)).not.to.include('$ref');

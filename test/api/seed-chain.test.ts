@@ -54,10 +54,14 @@ describe('demo projects in the chain (SEED_DEMO_CHAIN)', function () {
     sys = await startSystem(env(), { clock });
 
     const projects = await projectsAsAuditor();
-    expect(projects, JSON.stringify(projects)).to.have.length(2);
-    expect(projects.map((p) => p.projectNumber).sort()).to.deep.equal(['FCZC-2026-0001', 'FCZC-2026-0002']);
+    expect(projects, JSON.stringify(projects)).to.have.length(3);
+    expect(projects.map((p) => p.projectNumber).sort()).to.deep.equal(['FCGC-2026-0001', 'FCZC-2026-0001', 'FCZC-2026-0002']);
     const waiting = projects.find((p) => p.method === '询价')!;
-    const tendering = projects.find((p) => p.method === '公开招标')!;
+    const tendering = projects.find((p) => p.method === '公开招标' && p.projectNumber?.startsWith('FCZC'))!;
+    // The works tender waits for the industry supervisor's 招标备案.
+    const works = projects.find((p) => p.projectNumber === 'FCGC-2026-0001')!;
+    const worksInbox = await get('works_supervisor', '/api/tasks', { scope: 'all', pageSize: 100 });
+    expect((worksInbox.body.items as { elementId: string; instanceId: string }[]).map((t) => [t.elementId, t.instanceId])).to.deep.equal([['tender_registration', works.instanceId]]);
     expect(waiting, 'the 询价 project').to.exist;
     expect(tendering, 'the 公开招标 project').to.exist;
 
@@ -102,9 +106,9 @@ describe('demo projects in the chain (SEED_DEMO_CHAIN)', function () {
     sys = undefined;
     clock.set(new Date('2026-03-03T01:00:00Z'));
     sys = await startSystem(env(), { clock });
-    expect(await projectsAsAuditor()).to.have.length(2);
+    expect(await projectsAsAuditor()).to.have.length(3);
     expect(await seedChainDemo({ db: sys.db, engine: sys.engine, clock, config: sys.config, logger: silentLogger })).to.equal(null);
-    expect(await projectsAsAuditor()).to.have.length(2);
+    expect(await projectsAsAuditor()).to.have.length(3);
   });
 
   it('SEED_DEMO_CHAIN=false: demo accounts but no projects', async () => {

@@ -31,13 +31,15 @@ describe('supervision page (Chromium)', function () {
     await page.waitForSelector('[data-testid=instances-step-filter]');
     await page.waitForFunction(() => document.querySelector('[data-testid=instances-total]')?.textContent === '共 1 个');
     expect(await page.textContent('[data-testid=supervision-instances] tbody')).to.contain('主管部门审批（dept_approver');
-    // Which law the project runs under: the regime badge, and the process filter (no works tender in the demo).
+    // Which law the project runs under: the regime badge, and the process filter (the demo's works tender waits at 招标备案).
     expect(await page.getAttribute('[data-testid=supervision-instances] tbody [data-testid=regime-badge]', 'data-regime')).to.equal('procurement');
     expect(await page.textContent('[data-testid=supervision-instances] tbody [data-testid=regime-badge]')).to.equal('政府采购');
     await e2e.screenshot(page, 'supervision-instances');
     await page.selectOption('[data-testid=instances-process]', 'works_tender');
-    await page.waitForFunction(() => document.querySelector('[data-testid=instances-total]')?.textContent === '共 0 个');
+    await page.waitForFunction(() => document.querySelector('[data-testid=instances-total]')?.textContent === '共 1 个');
     expect(await page.textContent('[data-testid=instances-process] option:checked')).to.equal('工程建设项目招标');
+    expect(await page.getAttribute('[data-testid=supervision-instances] tbody [data-testid=regime-badge]', 'data-regime')).to.equal('works');
+    expect(await page.textContent('[data-testid=supervision-instances] tbody')).to.contain('FCGC-').and.contain('招标备案');
 
     await page.click('[data-testid=tab-multiStage]');
     await page.waitForFunction(() => document.querySelector('[data-testid=supervision-multistage] tbody')?.textContent?.includes('dept_approver'));

@@ -40,7 +40,7 @@ describe('DOCX output (server/documents/docx.ts)', function () {
       const xml = unzipText(docx, 'word/document.xml');
       const text = xmlText(xml);
       expect(text).to.include(t.title);
-      expect(text).to.match(/FCZC-|FCPM-|FCZZ-/); // procurement project number, or an auction lot (templates 21–23)
+      expect(text).to.match(/FCZC-|FCPM-|FCZZ-|FCGC-/); // procurement project number, or an auction lot (templates 21–23)
       expect(text).to.match(/人民币[壹贰叁肆伍陆柒捌玖拾佰仟万亿零元角分整]+/);
       expect((xml.match(/<w:tbl>/g) ?? []).length, 'tables').to.equal((html.match(/<table[ >]/g) ?? []).length);
       expect((xml.match(/w:pageBreakBefore/g) ?? []).length, 'page breaks').to.equal((html.match(/class="page-break"/g) ?? []).length);

@@ -44,11 +44,12 @@ function renderErrors(id: string, data: unknown) {
 }
 
 describe('document templates (templates/)', function () {
-  it('has the 20 templates of the brief and the 3 of the asset auctions (21–23), numbered 01–23, with titles, steps and legal anchors', function () {
+  it('has the 20 templates of the brief, the 3 of the asset auctions (21–23) and the 3 of works tenders (24–26), numbered 01–26, with titles, steps and legal anchors', function () {
     const list = listTemplates();
-    expect(list.map((t) => t.no)).to.deep.equal(Array.from({ length: 23 }, (_, i) => String(i + 1).padStart(2, '0')));
-    expect(templateIds()).to.have.length(23);
+    expect(list.map((t) => t.no)).to.deep.equal(Array.from({ length: 26 }, (_, i) => String(i + 1).padStart(2, '0')));
+    expect(templateIds()).to.have.length(26);
     expect(templateIds()).to.include.members(['auction-notice', 'auction-confirmation', 'lease-contract']);
+    expect(templateIds()).to.include.members(['works-candidate-publicity', 'works-tender-report', 'works-objection-reply']);
     expect(templateIds()).to.include.members(['project-application', 'approval-form', 'tender-notice', 'procurement-contract', 'acceptance-report']);
     for (const t of list) {
       expect(t.id, t.no).to.match(/^[a-z0-9]+(-[a-z0-9]+)*$/);

@@ -27,7 +27,7 @@ export default {
     roles: {
       purchaser: '采购人经办', dept_approver: '主管部门审批', finance_section: '财政局政府采购股', supervisor: '监督检查',
       city_finance: '市财政局', agency: '采购代理机构', expert: '评审专家', supplier: '供应商', process_admin: '流程管理员',
-      auditor: '审计查询',
+      auditor: '审计查询', works_supervisor: '行业主管部门（住建）',
     },
     money: { yuan: '元', wan: '万元' },
   },
@@ -59,6 +59,7 @@ export default {
       purchaser: 'Purchaser', dept_approver: 'Department approver', finance_section: 'Finance bureau procurement section',
       supervisor: 'Supervisor', city_finance: 'City finance bureau', agency: 'Procurement agency', expert: 'Expert',
       supplier: 'Supplier', process_admin: 'Process administrator', auditor: 'Auditor',
+      works_supervisor: 'Works supervisor (housing bureau)',
     },
     money: { yuan: 'yuan', wan: '10k yuan' },
   },
