@@ -4,7 +4,8 @@
  * after that is the model's (processes/complaint.bpmn, processes/staff-report.bpmn).
  */
 import { z } from 'zod';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
+import type { AuthUser } from '../auth/types.ts';
 import type { Api } from '../http/route.ts';
 import { addRoute } from '../http/route.ts';
 import type { ComponentDeps } from '../http/component-deps.ts';
@@ -31,6 +32,12 @@ export function registerComplaintRoutes(api: Api, deps: ComponentDeps): void {
   const { db, engine, clock, logger } = deps;
   const calendar = createCalendarService(db, clock);
   const models = () => complaintModels(db.sequelize);
+  /** The works tenders, for a works supervisor (who sees their complaints); undefined for anyone else. */
+  const worksTenders = async (user: AuthUser): Promise<Set<number> | undefined> => {
+    if (!user.roles.includes('works_supervisor')) return undefined;
+    const rows = await db.sequelize.query<{ id: number }>("SELECT id FROM tenders WHERE regime = 'works'", { type: QueryTypes.SELECT });
+    return new Set(rows.map((r) => Number(r.id)));
+  };
 
   addRoute(api, {
     method: 'post', path: '/api/complaints', tags: ['complaints'], summary: '提出投诉 (file a complaint)',
@@ -52,7 +59,10 @@ export function registerComplaintRoutes(api: Api, deps: ComponentDeps): void {
     }
     const anchor = complaintAnchor(facts, now);
     if (!anchor) throw new AppError(409, 'CHALLENGE_PENDING', `质疑答复期尚未届满（${facts.replyDueAt.toISOString()}），请等待答复 (the reply period has not ended)`);
-    const deadline = await calendar.deadline('T15', anchor);
+    // Works (招标投标法实施条例第六十条): within 10 days of knowing (W5: from the objection's answer, or the end of its
+    // 3-day reply period), to the industry supervisor; the objection came first.
+    const works = facts.regime === 'works';
+    const deadline = await calendar.deadline(works ? 'W5' : 'T15', anchor);
     if (now.getTime() > new Date(deadline.dueAt).getTime()) throw outOfTime(deadline);
     const procurement = await engine.getInstance(facts.instanceId);
     const initiator = typeof procurement?.variables.initiator === 'string' ? procurement.variables.initiator : null;
@@ -77,10 +87,10 @@ export function registerComplaintRoutes(api: Api, deps: ComponentDeps): void {
     const complaintId = created.get('id') as number;
     try {
       const ref = await engine.startInstance({
-        bpmnProcessId: 'complaint', startedBy: user.username, businessKey: `complaint-${complaintId}`,
+        bpmnProcessId: works ? 'works_complaint' : 'complaint', startedBy: user.username, businessKey: `complaint-${complaintId}`,
         variables: {
           complaintId, complainant: user.username, respondentUsers, tenderKey: String(facts.tenderId), procurementInstanceId: facts.instanceId,
-          projectNumber: facts.projectNumber, projectName: facts.projectName,
+          projectNumber: facts.projectNumber, projectName: facts.projectName, ...(works ? { regime: 'works' } : {}),
         },
       });
       await created.update({ instanceId: ref.instanceId });
@@ -95,21 +105,22 @@ export function registerComplaintRoutes(api: Api, deps: ComponentDeps): void {
   addRoute(api, {
     method: 'get', path: '/api/complaints', tags: ['complaints'], summary: '投诉列表 (complaints)',
     description: '供应商：本单位的投诉；采购人、代理机构：本项目的投诉；监督、财政、审计：全部。',
-    access: ['supplier', 'purchaser', 'agency', 'supervisor', 'auditor', 'finance_section'],
+    access: ['supplier', 'purchaser', 'agency', 'supervisor', 'auditor', 'finance_section', 'works_supervisor'],
     response: { description: '投诉', schema: z.object({ complaints: z.array(loose) }) },
   }, async ({ user }) => {
     const rows = await models().Complaint.findAll({ order: [['id', 'DESC']], limit: 500 });
-    return { complaints: rows.filter((c) => maySee(user, c)).map((c) => presentComplaint(c)) };
+    const works = await worksTenders(user);
+    return { complaints: rows.filter((c) => maySee(user, c, works)).map((c) => presentComplaint(c)) };
   });
 
   addRoute(api, {
     method: 'get', path: '/api/complaints/:id', tags: ['complaints'], summary: '投诉详情 (one complaint)',
     description: '状态、当前环节、各环节期限及法律依据、暂停记录、处理决定；文书见 GET /api/documents?instanceId=。',
-    access: ['supplier', 'purchaser', 'agency', 'supervisor', 'auditor', 'finance_section'], params: idParams,
+    access: ['supplier', 'purchaser', 'agency', 'supervisor', 'auditor', 'finance_section', 'works_supervisor'], params: idParams,
     response: { description: '投诉', schema: loose }, errors: [404],
   }, async ({ params, user }) => {
     const c = await models().Complaint.findByPk(params.id);
-    if (!c || !maySee(user, c)) throw notFound('投诉 (complaint)', String(params.id));
+    if (!c || !maySee(user, c, await worksTenders(user))) throw notFound('投诉 (complaint)', String(params.id));
     const suspensions = await models().Suspension.findAll({ where: { complaintId: params.id }, order: [['id', 'ASC']] });
     const inst = c.get('instanceId') ? await engine.getInstance(String(c.get('instanceId'))) : null;
     const deadlines: unknown[] = [{ step: 'complaintDeadline', ...JSON.parse(String(c.get('deadlineJson'))) }];

@@ -47,6 +47,9 @@ const iso = (v: unknown) => (v == null ? null : (v instanceof Date ? v : new Dat
 // ---- the challenge a complaint refers to (tender component's tables, read only) -----------------------------------
 
 export interface ChallengeFacts {
+  /** 'works': a works tender's 异议 (kind objection_*), complained of to the industry supervisor (works_complaint). */
+  regime: 'procurement' | 'works';
+  kind: string;
   challengeId: number;
   tenderId: number;
   organisationId: number;
@@ -68,8 +71,8 @@ export interface ChallengeFacts {
 
 export async function challengeFacts(db: Database, challengeId: number, tx?: Transaction): Promise<ChallengeFacts | null> {
   const rows = await db.sequelize.query<Record<string, unknown>>(
-    `SELECT c.id, c.tender_id, c.organisation_id, c.status, c.outcome, c.received_at, c.reply_due_at, c.replied_at, c.reply_text, c.items_json,
-            t.instance_id, t.project_number, t.project_name, t.purchaser_name, t.agency_name, t.agency_users, t.public_json
+    `SELECT c.id, c.tender_id, c.organisation_id, c.status, c.outcome, c.received_at, c.reply_due_at, c.replied_at, c.reply_text, c.items_json, c.kind,
+            t.regime, t.instance_id, t.project_number, t.project_name, t.purchaser_name, t.agency_name, t.agency_users, t.public_json
        FROM challenges c JOIN tenders t ON t.id = c.tender_id WHERE c.id = ?`,
     { replacements: [challengeId], type: QueryTypes.SELECT, transaction: tx },
   );
@@ -86,6 +89,7 @@ export async function challengeFacts(db: Database, challengeId: number, tx?: Tra
     projectNumber: (r.project_number as string | null) ?? null, projectName: (r.project_name as string | null) ?? null,
     purchaserName: (r.purchaser_name as string | null) ?? null, agencyName: (r.agency_name as string | null) ?? null,
     agencyUsers: parse<string[]>(r.agency_users, []), project: pub.tenderNoticeData?.project ?? null,
+    regime: r.regime === 'works' ? 'works' : 'procurement', kind: String(r.kind ?? 'challenge'),
   };
 }
 
@@ -108,8 +112,10 @@ export function outOfTime(deadline: Deadline): AppError {
 
 export const isOverseer = (u: AuthUser) => u.roles.includes('supervisor') || u.roles.includes('auditor') || u.roles.includes('finance_section');
 
-export function maySee(u: AuthUser, c: Row): boolean {
+/** worksTenderIds: the works tenders (regime 'works'), whose complaints the works supervisor handles and sees. */
+export function maySee(u: AuthUser, c: Row, worksTenderIds?: Set<number>): boolean {
   if (isOverseer(u)) return true;
+  if (u.roles.includes('works_supervisor') && worksTenderIds?.has(Number(c.get('tenderId')))) return true;
   if (u.roles.includes('supplier') && u.organisation && u.organisation.id === c.get('complainantOrgId')) return true;
   if (u.roles.includes('purchaser') && u.organisation && u.organisation.name === c.get('purchaserName')) return true;
   const agencyUsers = JSON.parse(String(c.get('agencyUsers') ?? '[]')) as string[];
