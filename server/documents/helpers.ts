@@ -49,6 +49,15 @@ function deadlineOf(ruleId: string, anchor: string, options: HelperOptions) {
   return computeDeadline(data.calendar, data.limits, ruleId, anchorOf(anchor));
 }
 
+/** Titles of the shared templates in a works tender (招标投标法) where they differ from government procurement's. */
+const WORKS_TITLES: Record<string, string> = {
+  'award-notice': '中标结果公示',
+  'notice-of-award': '中标通知书',
+  'cancellation-notice': '招标失败（终止招标）公告',
+  'procurement-contract': '建设工程施工合同',
+  'acceptance-report': '工程竣工验收报告',
+};
+
 export function registerHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('yuan', (fen: FenInput) => (absent(fen) ? '' : formatYuan(fen)));
   hbs.registerHelper('wan', (fen: FenInput) => (absent(fen) ? '' : formatWan(fen)));
@@ -65,6 +74,12 @@ export function registerHelpers(hbs: typeof Handlebars): void {
     if (absent(anchor)) return '';
     const d = deadlineOf(ruleId, anchor, options);
     return `${d.value}个${d.dayType === 'WD' ? '工作日' : '日'}（至${formatDateCn(d.dueDate)}，依据：${d.basis}）`;
+  });
+  /** {{docTitle}}: the document's title, or the Bidding Law's name for it when the data says regime "works". */
+  hbs.registerHelper('docTitle', (options: HelperOptions) => {
+    const data = options.data as { root?: { regime?: unknown }; meta?: { title: string; templateId: string } };
+    const title = data.meta?.title ?? '';
+    return data.root?.regime === 'works' ? (WORKS_TITLES[data.meta?.templateId ?? ''] ?? title) : title;
   });
   hbs.registerHelper('short', (v: unknown) => String(v ?? '').slice(0, 12));
   hbs.registerHelper('inc', (i: number) => Number(i) + 1);

@@ -297,7 +297,12 @@ describe('chain (works): a works tender under the Bidding Law end to end', funct
     const report = v.writtenReportData as Vars;
     expect(report).to.deep.include({ bidCount: 3, qualifiedCount: 3, reportDueDate: '2026-04-13' });
     expect((report.publicity as Vars).objectionCount).to.equal(1);
-    expect((await c.documents('works_supervisor', id)).map((d) => d.templateId)).to.include.members(['award-notice', 'notice-of-award', 'works-tender-report']);
+    const docs = await c.documents('works_supervisor', id);
+    expect(docs.map((d) => d.templateId)).to.include.members(['award-notice', 'notice-of-award', 'works-tender-report']);
+    // The shared documents are worded for the Bidding Law.
+    for (const t of ['tender-notice', 'award-notice', 'notice-of-award']) {
+      expect((await c.documentData('works_supervisor', docs.find((d) => d.templateId === t)!.id)).regime, t).to.equal('works');
+    }
   });
 
   it('the purchaser signs within 30 days, accepts the works; the project is archived as a works tender', async () => {

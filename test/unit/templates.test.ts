@@ -90,6 +90,31 @@ describe('document templates (templates/)', function () {
     });
   }
 
+  it('works tenders: with regime "works" the shared documents use the Bidding Law\'s parties, titles and rules; without it nothing changes', function () {
+    const works: Record<string, { title: string; has: string[]; not: string[] }> = {
+      'tender-notice': { title: '招标公告', has: ['<th>估算价</th>', '<th>招标方式</th>', '招标投标法第二十四条', '投标人资格要求'], not: ['<th>预算金额</th>', '申请人的资格要求', '中小企业采购'] },
+      'tender-documents': { title: '招标文件', has: ['第四章　资质与项目管理要求', '招标范围与工程量清单', '招标代理机构（盖章）'], not: ['第四章　政府采购政策', '采购人（盖章）'] },
+      'award-notice': { title: '中标结果公示', has: ['公示期满', '评标委员会成员名单'], not: ['令87'] },
+      'notice-of-award': { title: '中标通知书', has: ['招标人确定', '第四十六条', '10日内向有关行政监督部门投诉'], not: ['政府采购合同', '7个工作日内'] },
+      'cancellation-notice': { title: '招标失败（终止招标）公告', has: ['终止本次招标', '第三十一条'], not: ['废标（终止）：'] },
+      'complaint-decision': { title: '投诉书及投诉处理决定书', has: ['异议和异议答复情况', '住房和城乡建设局'], not: ['质疑和质疑答复情况', '涪城区财政局'] },
+      'procurement-contract': { title: '建设工程施工合同', has: ['发包人（招标人）', '《中华人民共和国招标投标法》', '行业主管部门'], not: ['《中华人民共和国政府采购法》', '财政部门备案'] },
+      'acceptance-report': { title: '工程竣工验收报告', has: ['施工单位（中标人）', '建设单位（招标人）'], not: ['<th>供应商</th>'] },
+    };
+    for (const [id, want] of Object.entries(works)) {
+      const sample = clone(findTemplate(id)!.sample) as Record<string, unknown>;
+      const gp = renderDocument(id, sample).html;
+      const w = renderDocument(id, { ...sample, regime: 'works' }).html;
+      expect(w, id).to.include(`<h1 class="doc-title">${want.title}</h1>`);
+      expect(w, id).to.include('<th>招标人</th>').and.include('<th>估算价</th>').and.not.include('<th>预算金额</th>');
+      for (const text of want.has) expect(w, `${id} works: ${text}`).to.include(text);
+      for (const text of want.not) expect(w, `${id} works must not say: ${text}`).to.not.include(text);
+      // The procurement rendering keeps the GP wording.
+      expect(gp, id).to.include('<th>采购人</th>').and.include('<th>预算金额</th>');
+      expect(gp, id).to.include(`<h1 class="doc-title">${findTemplate(id)!.title}</h1>`);
+    }
+  });
+
   it('uses no triple braces anywhere, so every value is escaped', function () {
     const files = [
       ...fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.hbs')).map((f) => path.join(TEMPLATES_DIR, f)),
