@@ -28,10 +28,13 @@ const projectOf = (t: Row) => pubOf(t).tenderNoticeData.project;
 
 // ---- amendments (T4) ---------------------------------------------------------------------------------------------
 
-/** T4 counted forward: "≥ 15 days after the clarification is issued", with the same version and roll rule as T4. */
+/**
+ * The amendment rule counted forward: "≥ 15 days after the clarification is issued", with the same version and roll
+ * rule. T4 (GP, 令87 Art.27) or W7 (works, 招标投标法第23条): both 15 days, each with its own basis.
+ */
 let forwardLimits: TimeLimits | null = null;
-function forwardT4(): TimeLimits {
-  forwardLimits ??= new TimeLimits(loadTimeLimits().map((v) => ({ ...v, rules: v.rules.map((r) => (r.id === 'T4' ? { ...r, direction: 'after' as const } : r)) })));
+function forwardRule(): TimeLimits {
+  forwardLimits ??= new TimeLimits(loadTimeLimits().map((v) => ({ ...v, rules: v.rules.map((r) => (r.id === 'T4' || r.id === 'W7' ? { ...r, direction: 'after' as const } : r)) })));
   return forwardLimits;
 }
 
@@ -46,27 +49,28 @@ export interface AmendmentEffect {
  * T4: a substantive clarification or amendment must be issued at least 15 days before the bid deadline; later, the
  * deadline moves to at least 15 days after its issue (same time of day). A proposed later deadline is kept.
  */
-export async function amendmentEffect(db: Database, clock: Clock, tx: Transaction, a: { deadline: Date; publishedAt: Date; substantive: boolean; proposed: Date | null }): Promise<AmendmentEffect> {
+export async function amendmentEffect(db: Database, clock: Clock, tx: Transaction, a: { deadline: Date; publishedAt: Date; substantive: boolean; proposed: Date | null; regime?: string | null }): Promise<AmendmentEffect> {
   const calendar = await createCalendarService(db, clock).calendar(tx);
-  const latest = computeDeadline(calendar, new TimeLimits(), 'T4', a.deadline);
+  const rule = a.regime === 'works' ? 'W7' : 'T4';
+  const latest = computeDeadline(calendar, new TimeLimits(), rule, a.deadline);
   let target = a.proposed && a.proposed.getTime() > a.deadline.getTime() ? a.proposed : a.deadline;
   const issued = businessDate(a.publishedAt);
   const parts: string[] = [];
   if (a.substantive && issued > latest.dueDate) {
-    const forward = computeDeadline(calendar, forwardT4(), 'T4', a.publishedAt);
+    const forward = computeDeadline(calendar, forwardRule(), rule, a.publishedAt);
     // The new deadline must also pass the check this amendment failed (T4 counted back from it, where a
     // non-working last day moves earlier): step on from the forward date until it does.
     let date = forward.dueDate;
-    for (let i = 0; i < 60 && computeDeadline(calendar, new TimeLimits(), 'T4', atTimeOfDay(date, a.deadline)).dueDate < issued; i++) date = shiftDate(date, 1);
+    for (let i = 0; i < 60 && computeDeadline(calendar, new TimeLimits(), rule, atTimeOfDay(date, a.deadline)).dueDate < issued; i++) date = shiftDate(date, 1);
     const min = atTimeOfDay(date, a.deadline);
     if (target.getTime() < min.getTime()) target = min;
-    const stepped = date !== forward.dueDate ? `；按倒数的 T4（非工作日提前）核对，最早为 ${date}` : '';
-    parts.push(`T4 ${latest.basis}：影响投标文件编制的澄清或修改应在投标截止时间至少 ${latest.value} 日前发出（截止 ${shanghaiText(a.deadline)} 对应的最晚发出日为 ${latest.dueDate}${latest.rolledFrom ? `，${latest.rolledFrom} 非工作日提前` : ''}）；本次于 ${issued} 发出，不足 ${latest.value} 日，投标截止时间顺延至发出之日起至少 ${forward.value} 日后：${forward.dueDate}${forward.rolledFrom ? `（${forward.rolledFrom} 非工作日顺延）` : ''}${stepped}`);
+    const stepped = date !== forward.dueDate ? `；按倒数的 ${rule}（非工作日提前）核对，最早为 ${date}` : '';
+    parts.push(`${rule} ${latest.basis}：影响投标文件编制的澄清或修改应在投标截止时间至少 ${latest.value} 日前发出（截止 ${shanghaiText(a.deadline)} 对应的最晚发出日为 ${latest.dueDate}${latest.rolledFrom ? `，${latest.rolledFrom} 非工作日提前` : ''}）；本次于 ${issued} 发出，不足 ${latest.value} 日，投标截止时间顺延至发出之日起至少 ${forward.value} 日后：${forward.dueDate}${forward.rolledFrom ? `（${forward.rolledFrom} 非工作日顺延）` : ''}${stepped}`);
     for (const w of forward.warnings) parts.push(`提示：${w}`);
   } else if (a.substantive) {
-    parts.push(`T4 ${latest.basis}：本次澄清或修改于 ${issued} 发出，距投标截止不少于 ${latest.value} 日（最晚发出日 ${latest.dueDate}），截止时间不必顺延`);
+    parts.push(`${rule} ${latest.basis}：本次澄清或修改于 ${issued} 发出，距投标截止不少于 ${latest.value} 日（最晚发出日 ${latest.dueDate}），截止时间不必顺延`);
   } else {
-    parts.push('本次澄清不影响投标文件编制，截止时间不变（T4 不适用）');
+    parts.push(`本次澄清不影响投标文件编制，截止时间不变（${rule} 不适用）`);
   }
   const moved = target.getTime() !== a.deadline.getTime();
   if (moved) parts.push(`新的投标截止时间：${shanghaiText(target)}（北京时间）`);
@@ -85,7 +89,7 @@ export async function createAmendment(db: Database, clock: Clock, tx: Transactio
   const { Amendment } = tenderModels(db.sequelize);
   const now = clock.now();
   const deadline = tender.get('bidDeadlineAt') as Date;
-  const effect = await amendmentEffect(db, clock, tx, { deadline, publishedAt: now, substantive: input.substantive, proposed: input.newBidDeadline });
+  const effect = await amendmentEffect(db, clock, tx, { deadline, publishedAt: now, substantive: input.substantive, proposed: input.newBidDeadline, regime: tender.get('regime') as string | null });
   const number = ((await Amendment.max('number', { where: { tenderId: tender.get('id') }, transaction: tx })) as number | null ?? 0) + 1;
   const row = await Amendment.create({
     tenderId: tender.get('id'), number, title: input.title, changesJson: JSON.stringify(input.changes), substantive: input.substantive,
