@@ -1,9 +1,10 @@
 /**
  * HTTP routes of the procurement component (CHAIN.md "HTTP"):
  *   POST /api/projects              purchaser: validate like the form and like check-application, start the
- *                                   `procurement` instance, complete 填报采购申请 as the purchaser → 201 project
+ *                                   `procurement` instance (?regime=works: `works_tender` with the form
+ *                                   works-application), complete 填报采购申请 as the purchaser → 201 project
  *   GET  /api/projects              purchaser: own organisation's; agency: its assigned projects; approvers,
- *                                   supervisor, city finance, auditor, process admin: all
+ *                                   supervisor, city finance, auditor, process admin: all; works supervisor: works
  *   GET  /api/projects/:id          status, current steps, deadlines with legal basis, documents, tender, ranking,
  *                                   award, contract (same access; another's project is 404)
  *   GET  /api/projects/:id/diagram  the instance's deployed model with active and completed steps
@@ -218,7 +219,7 @@ export function registerProjectRoutes(api: Api, deps: ComponentDeps): void {
       path: '/api/projects',
       tags: ['projects'],
       summary: '采购项目列表 (projects)',
-      description: '采购人：本单位的项目；代理机构：委托本机构的项目；审批、监督、市财政、审计、流程管理员：全部。q 按项目编号或名称搜索，status 按状态筛选。',
+      description: '采购人：本单位的项目；代理机构：委托本机构的项目；审批、监督、市财政、审计、流程管理员：全部；行业主管部门（works_supervisor）：工程建设项目招标。q 按项目编号或名称搜索，status 按状态筛选，regime 按政府采购（procurement）或工程招标（works）筛选。',
       access: PROJECT_READERS,
       query: listQuery,
       response: { description: '项目列表', schema: z.object({ items: z.array(projectRowSchema), total: z.number().int(), offset: z.number().int(), limit: z.number().int() }) },
