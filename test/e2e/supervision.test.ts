@@ -37,8 +37,12 @@ describe('supervision page (Chromium)', function () {
     await e2e.screenshot(page, 'supervision-instances');
     await page.selectOption('[data-testid=instances-process]', 'works_tender');
     await page.waitForFunction(() => document.querySelector('[data-testid=instances-total]')?.textContent === '共 1 个');
+    // The list re-renders after the total: wait until the only row is the works tender.
+    await page.waitForFunction(() => {
+      const badges = [...document.querySelectorAll('[data-testid=supervision-instances] tbody [data-testid=regime-badge]')];
+      return badges.length === 1 && badges[0]!.getAttribute('data-regime') === 'works';
+    });
     expect(await page.textContent('[data-testid=instances-process] option:checked')).to.equal('工程建设项目招标');
-    expect(await page.getAttribute('[data-testid=supervision-instances] tbody [data-testid=regime-badge]', 'data-regime')).to.equal('works');
     expect(await page.textContent('[data-testid=supervision-instances] tbody')).to.contain('FCGC-').and.contain('招标备案');
 
     await page.click('[data-testid=tab-multiStage]');
