@@ -8,7 +8,8 @@
  * - engine gauges read from the database at scrape time: open user tasks, active instances, open incidents,
  *   failed jobs (retries exhausted) and pending jobs.
  *
- * When `METRICS_TOKEN` is set, a matching `Authorization: Bearer <token>` is required (401 otherwise).
+ * When `METRICS_TOKEN` is set, a matching `Authorization: Bearer <token>` is required (401 otherwise). Errors (401,
+ * 503) are the API's JSON error body {error:{code,message,details}}; only the 200 is Prometheus text.
  * Each app gets its own registry: tests build many apps in one process.
  */
 import crypto from 'node:crypto';
@@ -16,6 +17,7 @@ import type { Express, Request, Response, NextFunction } from 'express';
 import { QueryTypes } from 'sequelize';
 import client from 'prom-client';
 import type { Config } from '../config.ts';
+import { errorBody } from '../http/errors.ts';
 import type { Database } from '../db.ts';
 import type { EnginePort } from '../engine/port.ts';
 
@@ -81,14 +83,15 @@ export function installMetrics(app: Express, deps: { config: Config; db: Databas
 
   app.get(METRICS_PATH, async (req: Request, res: Response) => {
     if (config.metricsToken && !tokenMatches(req.get('authorization'), config.metricsToken)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('401 需要令牌 (bearer token required)\n');
+      // Errors in the API's JSON shape ({error:{code,message,details}}); only the success case is Prometheus text.
+      res.status(401).set('WWW-Authenticate', 'Bearer').json(errorBody('UNAUTHORIZED', '需要指标令牌 (METRICS_TOKEN bearer token required)'));
       return;
     }
     try {
       const body = await registry.metrics();
       res.type(registry.contentType).send(body);
     } catch (err) {
-      res.status(503).type('text/plain').send(`503 指标不可用 (metrics unavailable): ${(err as Error).message}\n`);
+      res.status(503).json(errorBody('METRICS_UNAVAILABLE', `指标不可用 (metrics unavailable): ${(err as Error).message}`));
     }
   });
   return registry;

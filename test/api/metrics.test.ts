@@ -57,12 +57,18 @@ describe('GET /metrics (Prometheus)', () => {
     expect(sample(text, 'http_request_duration_seconds_count', { route: '/api/health' })).to.equal(undefined);
   });
 
-  it('with METRICS_TOKEN set, requires that bearer token (401 otherwise)', async () => {
+  it('with METRICS_TOKEN set, requires that bearer token (401 otherwise, as a JSON error body)', async () => {
     const config = { ...testConfig(), metricsToken: 'scrape-token-123' };
     const app = buildApp({ config, db: h.tdb.db, engine: h.engine, clock: h.clock });
-    await request(app).get('/metrics').expect(401);
-    await request(app).get('/metrics').set('Authorization', 'Bearer wrong').expect(401);
-    await request(app).get('/metrics').set('Authorization', 'scrape-token-123').expect(401);
+    for (const auth of [undefined, 'Bearer wrong', 'scrape-token-123']) {
+      let req = request(app).get('/metrics');
+      if (auth) req = req.set('Authorization', auth);
+      const res = await req.expect(401);
+      // The API's JSON error shape, not plain text.
+      expect(res.headers['content-type'], String(auth)).to.match(/^application\/json/);
+      expect(res.body, String(auth)).to.deep.equal({ error: { code: 'UNAUTHORIZED', message: res.body.error.message, details: [] } });
+      expect(res.body.error.message).to.be.a('string').and.not.equal('');
+    }
     const ok = await request(app).get('/metrics').set('Authorization', 'Bearer scrape-token-123').expect(200);
     expect(ok.text).to.include('eproc_open_tasks');
   });
