@@ -72,7 +72,8 @@ export interface RouteInput<B, Q, P, A extends Access> {
 export class RawBodyRoutes {
   private readonly routes: { method: string; pattern: RegExp; steps: RequestHandler[] }[] = [];
 
-  add(method: string, path: string, raw: RawBodySpec): void {
+  /** `auth`: the route's requireAuth/requireRole, run first so a stranger gets 401/403 before any 415/413. */
+  add(method: string, path: string, raw: RawBodySpec, auth: readonly RequestHandler[] = []): void {
     const types = [...raw.contentTypes];
     const pattern = new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
     const checkType: RequestHandler = (req, _res, next) => {
@@ -89,7 +90,7 @@ export class RawBodyRoutes {
       req.body = undefined;
       next();
     };
-    this.routes.push({ method: method.toUpperCase(), pattern, steps: [checkType, parse, hand] });
+    this.routes.push({ method: method.toUpperCase(), pattern, steps: [...auth, checkType, parse, hand] });
   }
 
   readonly middleware: RequestHandler = (req, res, next) => {
@@ -97,7 +98,19 @@ export class RawBodyRoutes {
     if (!route) return next();
     const run = (i: number, err?: unknown): void => {
       if (err || i === route.steps.length) return next(err);
-      route.steps[i](req, res, (e?: unknown) => run(i + 1, e));
+      const step = route.steps[i];
+      let called = false;
+      const cb = (e?: unknown) => {
+        if (called) return;
+        called = true;
+        run(i + 1, e);
+      };
+      try {
+        // requireAuth is async and throws its 401: hand a rejection on as the error.
+        Promise.resolve(step(req, res, cb)).catch((e: unknown) => cb(e ?? new Error('rejected')));
+      } catch (e) {
+        cb(e);
+      }
     };
     run(0);
   };
@@ -137,7 +150,8 @@ export function addRoute<
   const status = spec.response.status ?? 200;
   if (spec.rawBody) {
     if (!api.rawBodies) throw new Error(`route ${spec.method.toUpperCase()} ${spec.path} takes a raw body but the app has no rawBodies`);
-    api.rawBodies.add(spec.method, spec.path, spec.rawBody);
+    // Authentication and the role gate come before the body's type and size (401, then 403, then 415/413/422).
+    api.rawBodies.add(spec.method, spec.path, spec.rawBody, [...middleware]);
   }
   middleware.push(async (req, res) => {
     const input = {
