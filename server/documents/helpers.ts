@@ -56,6 +56,7 @@ const WORKS_TITLES: Record<string, string> = {
   'cancellation-notice': '招标失败（终止招标）公告',
   'procurement-contract': '建设工程施工合同',
   'acceptance-report': '工程竣工验收报告',
+  'credit-check-record': '投标人信用信息查询记录表',
 };
 
 export function registerHelpers(hbs: typeof Handlebars): void {

@@ -300,7 +300,7 @@ describe('chain (works): a works tender under the Bidding Law end to end', funct
     const docs = await c.documents('works_supervisor', id);
     expect(docs.map((d) => d.templateId)).to.include.members(['award-notice', 'notice-of-award', 'works-tender-report']);
     // The shared documents are worded for the Bidding Law.
-    for (const t of ['tender-notice', 'award-notice', 'notice-of-award']) {
+    for (const t of ['tender-notice', 'bid-opening-record', 'credit-check-record', 'expert-selection-record', 'evaluation-report', 'award-notice', 'notice-of-award']) {
       expect((await c.documentData('works_supervisor', docs.find((d) => d.templateId === t)!.id)).regime, t).to.equal('works');
     }
   });

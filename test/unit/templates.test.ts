@@ -100,6 +100,11 @@ describe('document templates (templates/)', function () {
       'complaint-decision': { title: '投诉书及投诉处理决定书', has: ['异议和异议答复情况', '住房和城乡建设局'], not: ['质疑和质疑答复情况', '涪城区财政局'] },
       'procurement-contract': { title: '建设工程施工合同', has: ['发包人（招标人）', '《中华人民共和国招标投标法》', '行业主管部门'], not: ['《中华人民共和国政府采购法》', '财政部门备案'] },
       'acceptance-report': { title: '工程竣工验收报告', has: ['施工单位（中标人）', '建设单位（招标人）'], not: ['<th>供应商</th>'] },
+      'clarification-notice': { title: '更正公告', has: ['招标投标法第二十三条'], not: ['财政部令第87号'] },
+      'expert-selection-record': { title: '评审专家抽取记录表', has: ['招标投标法第三十七条'], not: ['财政部令第87号'] },
+      'credit-check-record': { title: '投标人信用信息查询记录表', has: ['全国建筑市场监管公共服务平台', '<th>投标人</th>'], not: ['中国政府采购网（www.ccgp.gov.cn）'] },
+      'evaluation-report': { title: '评标报告', has: [], not: [] },
+      'bid-opening-record': { title: '开标记录表', has: [], not: [] },
     };
     for (const [id, want] of Object.entries(works)) {
       const sample = clone(findTemplate(id)!.sample) as Record<string, unknown>;

@@ -77,7 +77,7 @@ add({ id: 'bid_deadline_reached', kind: 'timer', name: '投标截止', row: 1, c
 add({ id: 'tender_amended', kind: 'message', name: '澄清或修改', row: 1, col: 9, lane: -1, message: 'msg_tender_amended' });
 add({ id: 'apply_amendment', kind: 'service', name: '处理澄清修改', row: 1, col: 10, lane: -1, type: 'apply-amendment', retries: 3,
   doc: '澄清或修改可能影响投标文件编制且距截止不足15日的，顺延投标截止时间（招标投标法第二十三条；实施条例第二十一条，与政府采购同为15日）。' });
-add({ id: 'generate_clarification_notice', kind: 'service', name: '生成澄清公告', row: 1, col: 11, lane: -1, type: 'generate-document', retries: 3, headers: [['templateId', 'clarification-notice'], ['dataVariable', 'clarificationNoticeData']] });
+add({ id: 'generate_clarification_notice', kind: 'service', name: '生成澄清公告', row: 1, col: 11, lane: -1, type: 'generate-document', retries: 3, headers: [['templateId', 'clarification-notice'], ['dataVariable', 'clarificationNoticeData']], inputs: [['=context put(clarificationNoticeData, "regime", "works")', 'clarificationNoticeData']] });
 add({ id: 'documents_objection_filed', kind: 'message', name: '收到对招标文件的异议', row: 1, col: 9, lane: 1, message: 'msg_documents_objection',
   doc: '潜在投标人在投标截止时间10日前（W2）提出异议（POST /api/tenders/:id/objections，stage=documents），消息变量 objectionId、objectionReplyDueAt（收到后3日，W2a）。' });
 add({ id: 'answer_documents_objection', kind: 'user', name: '答复对招标文件的异议', row: 1, col: 10, lane: 1, form: 'objection-reply', users: AGENCY, due: '=objectionReplyDueAt',
@@ -113,11 +113,11 @@ flow({ id: 'flow_to_opening', from: 'bid_deadline_reached', to: 'open_bids', exi
 // ---------------------------------------------------------------- C 开标与资格审查
 add({ id: 'open_bids', kind: 'service', name: '开标', row: 2, col: 1, type: 'open-bids', retries: 3,
   doc: '投标截止时间同一时间公开开标（招标投标法第三十四条）；此时才解密投标文件。' });
-add({ id: 'generate_bid_opening_record', kind: 'service', name: '生成开标记录', row: 2, col: 2, type: 'generate-document', retries: 3, headers: [['templateId', 'bid-opening-record'], ['dataVariable', 'bidOpeningRecordData']] });
+add({ id: 'generate_bid_opening_record', kind: 'service', name: '生成开标记录', row: 2, col: 2, type: 'generate-document', retries: 3, headers: [['templateId', 'bid-opening-record'], ['dataVariable', 'bidOpeningRecordData']], inputs: [['=context put(bidOpeningRecordData, "regime", "works")', 'bidOpeningRecordData']] });
 add({ id: 'gw_enough_bids', kind: 'gw', name: '投标人是否足够？', row: 2, col: 3,
   doc: '投标人少于3个的，不得开标，招标人应当重新招标（招标投标法第二十八条；实施条例第四十四条）。' });
 add({ id: 'qualify_bidders', kind: 'service', name: '资格审查与信用查询', row: 2, col: 4, type: 'qualify-bidders', retries: 3 });
-add({ id: 'generate_credit_check_record', kind: 'service', name: '生成信用查询记录', row: 2, col: 5, type: 'generate-document', retries: 3, headers: [['templateId', 'credit-check-record'], ['dataVariable', 'creditCheckRecordData']] });
+add({ id: 'generate_credit_check_record', kind: 'service', name: '生成信用查询记录', row: 2, col: 5, type: 'generate-document', retries: 3, headers: [['templateId', 'credit-check-record'], ['dataVariable', 'creditCheckRecordData']], inputs: [['=context put(creditCheckRecordData, "regime", "works")', 'creditCheckRecordData']] });
 add({ id: 'gw_merge_qualification', kind: 'gw', row: 2, col: 6 });
 add({ id: 'qualification_review', kind: 'user', name: '资格审查确认', row: 2, col: 7, form: 'qualification-review', users: AGENCY,
   headers: [['legalBasis', '招标投标法第十八条、第二十六条；招标投标法实施条例第五十一条']] });
@@ -143,7 +143,7 @@ flow({ id: 'flow_too_few_qualified', from: 'gw_enough_qualified', to: 'gw_merge_
 // ---------------------------------------------------------------- D 评标、中标候选人公示、定标
 add({ id: 'draw_experts', kind: 'service', name: '抽取评标专家', row: 3, col: 1, type: 'draw-experts', retries: 3, headers: [['expertPool', 'works']],
   doc: '从综合评标专家库（任务头 expertPool = works）随机抽取评标专家：5人以上单数（招标投标法第三十七条；实施条例第四十六条），回避规则同政府采购。' });
-add({ id: 'generate_expert_selection_record', kind: 'service', name: '生成专家抽取记录', row: 3, col: 2, type: 'generate-document', retries: 3, headers: [['templateId', 'expert-selection-record'], ['dataVariable', 'expertSelectionRecordData']] });
+add({ id: 'generate_expert_selection_record', kind: 'service', name: '生成专家抽取记录', row: 3, col: 2, type: 'generate-document', retries: 3, headers: [['templateId', 'expert-selection-record'], ['dataVariable', 'expertSelectionRecordData']], inputs: [['=context put(expertSelectionRecordData, "regime", "works")', 'expertSelectionRecordData']] });
 add({ id: 'gw_merge_evaluation', kind: 'gw', row: 3, col: 3 });
 add({ id: 'prepare_evaluation', kind: 'service', name: '准备评分表', row: 3, col: 4, type: 'prepare-evaluation', retries: 3,
   outputs: [['=scoreSheet', 'scoreSheet'], ['=expertScores', 'expertScores'], ['=scoreSheet', 'scores']] });
@@ -153,7 +153,7 @@ add({ id: 'expert_evaluation', kind: 'user', name: '专家独立评标', row: 3,
   headers: [['legalBasis', '招标投标法第四十条、第四十四条；《评标委员会和评标方法暂行规定》']] });
 add({ id: 'score_bids', kind: 'service', name: '汇总评分与排序', row: 3, col: 6, type: 'score-bids', retries: 3,
   doc: '汇总评分并推荐不超过3名有排序的中标候选人（招标投标法实施条例第五十三条）。' });
-add({ id: 'generate_evaluation_report', kind: 'service', name: '生成评标报告', row: 3, col: 7, type: 'generate-document', retries: 3, headers: [['templateId', 'evaluation-report'], ['dataVariable', 'evaluationReportData']] });
+add({ id: 'generate_evaluation_report', kind: 'service', name: '生成评标报告', row: 3, col: 7, type: 'generate-document', retries: 3, headers: [['templateId', 'evaluation-report'], ['dataVariable', 'evaluationReportData']], inputs: [['=context put(evaluationReportData, "regime", "works")', 'evaluationReportData']] });
 add({ id: 'publish_candidates', kind: 'service', name: '公示中标候选人', row: 3, col: 8, type: 'publish-candidates', retries: 3,
   doc: '收到评标报告之日起3日内（W3a）公示中标候选人，公示期不少于3日（W3b）；输出 publicityStartAt、publicityEndsAt、publicityBasis 和公示数据 candidatePublicityData。' });
 add({ id: 'generate_candidate_publicity', kind: 'service', name: '生成中标候选人公示', row: 3, col: 9, type: 'generate-document', retries: 3, headers: [['templateId', 'works-candidate-publicity'], ['dataVariable', 'candidatePublicityData']] });
