@@ -1,6 +1,7 @@
 /**
  * The OCDS feed for the city platform and the supervisors: the release feed (a release package, oldest first, with
- * a `since` cursor: the last `seq` read, given back as links.next) and one contracting process's record (its releases
+ * a `since` cursor: the last `seq` read, given back as links.next; nothing after the cursor is 200
+ * {upToDate: true, since, uri, message}, not an empty package, which the OCDS schema forbids) and one contracting process's record (its releases
  * and the compiled release). Read-only; readers are the supervision side (supervisor, auditor, 市财政局 city_finance):
  * the city platform reads with an account of one of those roles, and receives pushes through the outbox.
  */
@@ -34,17 +35,24 @@ export function registerExchangeRoutes(api: Api, deps: ComponentDeps): void {
       path: '/api/ocds/releases',
       tags: ['ocds'],
       summary: 'OCDS 发布包 (OCDS 1.1 release package, oldest first)',
-      description: '每个采购项目在各阶段（计划、招标、更正、废标或终止、中标、合同、履约验收）发布的 OCDS 1.1 release，按发布顺序；links.next 为下一页地址（since=本页最后的 seq）。已发布的 release 不再改变。',
+      description:
+        '每个采购项目在各阶段（计划、招标、更正、废标或终止、中标、合同、履约验收）发布的 OCDS 1.1 release，按发布顺序；links.next 为下一页地址（since=本页最后的 seq）。已发布的 release 不再改变。' +
+        '游标之后没有新 release 时，返回的不是发布包（OCDS 发布包须至少含一个 release），而是 200 与 {"upToDate": true, "since": <游标>, "uri", "message"}：稍后以同一 since 再取。' +
+        ' (When nothing follows the cursor the answer is not a release package — the OCDS schema requires at least one release — but 200 {"upToDate": true, "since": <cursor>, "uri", "message"}: poll again later with the same since.)',
       access: READERS,
       query: feedQuery,
-      response: { description: 'OCDS 发布包 (release package)', schema: json },
+      response: { description: 'OCDS 发布包 (release package)；无新 release 时为 {upToDate: true, since, uri, message}', schema: json },
     },
     async ({ query, req }) => {
       const rows = await releasesSince(deps.db.sequelize, query.since, query.limit);
       const last = rows.length ? rows[rows.length - 1]!.seq : query.since;
       const base = `${req.protocol}://${req.get('host') ?? 'localhost'}/api/ocds/releases`;
+      const uri = `${base}?since=${query.since}&limit=${query.limit}`;
+      // Nothing after the cursor: a release package needs at least one release (OCDS 1.1.5 minItems 1), so say
+      // "up to date" and give the cursor back instead.
+      if (!rows.length) return { upToDate: true, since: query.since, uri, message: '暂无新的 release，请稍后以同一游标再取 (no new releases after this cursor; poll again later with the same since)' };
       const next = rows.length === query.limit ? `${base}?since=${last}&limit=${query.limit}` : undefined;
-      return releasePackage(rows.map((r) => r.release), `${base}?since=${query.since}&limit=${query.limit}`, deps.clock.now(), next);
+      return releasePackage(rows.map((r) => r.release), uri, deps.clock.now(), next);
     },
   );
   addRoute(

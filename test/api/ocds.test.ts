@@ -20,8 +20,12 @@ async function feed(c: Chain, limit = 3): Promise<Release[]> {
   for (let page = 0; page < 100; page++) {
     const res = await c.get('supervisor', '/api/ocds/releases', { since, limit });
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
-    // A page past the end has no releases: the package schema wants at least one, so only full pages are checked.
-    if (res.body.releases.length) expect(validateReleasePackage(res.body).errors, 'release package').to.deep.equal([]);
+    // Past the end: not a package (it would have no release) but "up to date" with the cursor given back.
+    if (res.body.upToDate) {
+      expect(res.body).to.include({ upToDate: true, since });
+      break;
+    }
+    expect(validateReleasePackage(res.body).errors, 'release package').to.deep.equal([]);
     all.push(...(res.body.releases as Release[]));
     const next = res.body.links?.next as string | undefined;
     if (!next) break;
@@ -212,6 +216,26 @@ describe('OCDS exchange: the open tender end to end, every release valid', funct
     expect(missing.status).to.equal(404);
     expect(missing.body.error.code).to.equal('NOT_FOUND');
     expect((await c.get('supervisor', '/api/ocds/releases', { since: -1 })).status).to.equal(422);
+  });
+
+  it('past the end of the feed: 200 "up to date" with the cursor, never a release package without releases', async () => {
+    const head = await c.get('supervisor', '/api/ocds/releases', { since: 0, limit: 500 });
+    expect(head.status).to.equal(200);
+    expect(validateReleasePackage(head.body).errors, 'release package').to.deep.equal([]);
+    const releases = head.body.releases as Release[];
+    expect(releases.length).to.be.greaterThan(0);
+    const [[row]] = (await c.tdb.db.sequelize.query('SELECT MAX(seq) AS last FROM ocds_releases')) as [{ last: number }[], unknown];
+    const last = Number(row!.last);
+    for (const since of [last, last + 1000]) {
+      const res = await c.get('supervisor', '/api/ocds/releases', { since, limit: 5 });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body).to.include({ upToDate: true, since });
+      expect(res.body.message).to.be.a('string');
+      expect(res.body.uri).to.match(new RegExp(`/api/ocds/releases\\?since=${since}&limit=5$`));
+      expect(res.body).to.not.have.any.keys('releases', 'version', 'publisher', 'links');
+      // An empty package would be refused by the vendored OCDS 1.1.5 schema: that is why the feed does not send one.
+      expect(validateReleasePackage({ ...head.body, releases: [] }).errors).to.not.deep.equal([]);
+    }
   });
 });
 
