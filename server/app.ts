@@ -89,7 +89,7 @@ export function buildApp({ config, db, engine, clock, logger = silentLogger }: A
     rawBodies: new RawBodyRoutes(),
   };
   registerHealthRoutes(api, { db, engine, version: APP_VERSION, logger });
-  registerAuthRoutes(api, { auth, config });
+  registerAuthRoutes(api, { auth, config, db, clock });
   registerInboxRoutes(api, { Task, engine, clock, config, logger });
   registerInstanceRoutes(api, { Task, engine, clock });
   registerDeploymentRoutes(api, { db, engine, clock, formsDir: config.formsDir, approvalRequired: () => config.processChangeApproval });

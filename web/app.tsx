@@ -5,6 +5,18 @@ import { matchPath, navigate, useLocation } from './router.ts';
 import { canOpen, routes, visibleNav } from './routes.ts';
 import { clearSession, getUser, onSessionChange } from './session.ts';
 import { Toasts } from './ui/toast.tsx';
+import { api } from './api.ts';
+
+/** Revokes this session's token on the server (so a copied token stops working), then forgets it here. */
+async function logout(): Promise<void> {
+  try {
+    await api('POST', '/api/auth/logout', { body: { scope: 'session' } });
+  } catch {
+    // Already expired or the server is unreachable: the local session still ends.
+  }
+  clearSession();
+  navigate('/login');
+}
 
 export function App() {
   const t = useT();
@@ -63,7 +75,7 @@ export function App() {
           {user ? (
             <>
               <span class="user-name" data-testid="user-name">{user.displayName}</span>
-              <button type="button" class="link" data-testid="logout" onClick={() => { clearSession(); navigate('/login'); }}>
+              <button type="button" class="link" data-testid="logout" onClick={() => void logout()}>
                 {t('nav.logout')}
               </button>
             </>

@@ -1,6 +1,6 @@
 /**
- * requireAuth: a valid Bearer token of an existing, enabled user whose token version still matches
- * (the user is re-loaded on every request, so disabling a user stops their tokens at once).
+ * requireAuth: a valid Bearer token of an existing, enabled user whose token version still matches and whose id was
+ * not logged out (the user is re-loaded on every request, so disabling a user stops their tokens at once).
  * requireRole: 403 naming the roles that may call the route.
  */
 import type { RequestHandler } from 'express';
@@ -25,8 +25,10 @@ export function createRequireAuth(service: AuthService, config: Config, clock: C
     if (!loaded || loaded.disabled || loaded.tokenVersion !== claims.tv || loaded.user.username !== claims.username) {
       throw revoked();
     }
+    if (claims.jti && (await service.isRevoked(claims.jti))) throw revoked();
     res.removeHeader('WWW-Authenticate');
     req.user = loaded.user;
+    req.token = { jti: claims.jti ?? null, expiresAt: new Date(claims.exp * 1000) };
     next();
   };
 }

@@ -2,7 +2,7 @@
  * Login and the loading of the calling user. Wrong user name, wrong password and a locked account all give
  * the same answer (no user enumeration); an unknown user costs the same scrypt time as a known one.
  */
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -21,6 +21,12 @@ export interface AuthService {
   login(username: string, password: string): Promise<{ token: string; user: AuthUser }>;
   /** The current state of a user, or null when unknown. */
   loadUser(id: number): Promise<{ user: AuthUser; disabled: boolean; tokenVersion: number } | null>;
+  /** Whether this token id was logged out. */
+  isRevoked(jti: string): Promise<boolean>;
+  /** Logs out one token (until its expiry) and purges revocations of tokens that have expired anyway. */
+  revokeToken(jti: string, userId: number, expiresAt: Date): Promise<void>;
+  /** Logs out every token of the user (bumps the token version). */
+  revokeAll(userId: number): Promise<void>;
 }
 
 export function createAuthService(models: AuthModels, config: Config, clock: Clock): AuthService {
@@ -77,6 +83,27 @@ export function createAuthService(models: AuthModels, config: Config, clock: Clo
       const authUser = await toAuthUser(user);
       const token = signToken({ ...authUser, tokenVersion: user.tokenVersion }, config.jwt, clock);
       return { token, user: authUser };
+    },
+
+    async isRevoked(jti) {
+      const rows = await User.sequelize!.query('SELECT 1 AS x FROM revoked_tokens WHERE jti = :jti', { replacements: { jti }, type: QueryTypes.SELECT });
+      return rows.length > 0;
+    },
+
+    async revokeToken(jti, userId, expiresAt) {
+      const sequelize = User.sequelize!;
+      const now = clock.now();
+      await sequelize.transaction(async (transaction) => {
+        await sequelize.query('DELETE FROM revoked_tokens WHERE expires_at < :now', { replacements: { now }, transaction });
+        const [known] = await sequelize.query<{ x: number }>('SELECT 1 AS x FROM revoked_tokens WHERE jti = :jti', { replacements: { jti }, type: QueryTypes.SELECT, transaction });
+        if (!known) {
+          await sequelize.query('INSERT INTO revoked_tokens (jti, user_id, expires_at, revoked_at) VALUES (:jti, :userId, :expiresAt, :now)', { replacements: { jti, userId, expiresAt, now }, transaction });
+        }
+      });
+    },
+
+    async revokeAll(userId) {
+      await User.increment('tokenVersion', { by: 1, where: { id: userId } });
     },
 
     async loadUser(id) {

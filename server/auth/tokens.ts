@@ -1,7 +1,9 @@
 /**
  * JWT access tokens (HS256). Verification pins the algorithm and checks exp, iss and aud against the
- * injected clock; `sub` is the user id and `tv` the user's token version (bumping it revokes old tokens).
+ * injected clock; `sub` is the user id, `tv` the user's token version (bumping it revokes old tokens) and `jti` the
+ * token's own id (listed in revoked_tokens when that one token is logged out).
  */
+import crypto from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
@@ -15,6 +17,8 @@ export interface TokenClaims {
   tv: number;
   iat: number;
   exp: number;
+  /** Absent only in tokens issued before logout existed (they end with their expiry or a token-version bump). */
+  jti?: string;
 }
 
 export interface TokenSubject {
@@ -36,6 +40,7 @@ export function signToken(user: TokenSubject, jwtConfig: Config['jwt'], clock: C
       issuer: jwtConfig.issuer,
       audience: jwtConfig.audience,
       expiresIn: jwtConfig.expiresIn as jwt.SignOptions['expiresIn'],
+      jwtid: crypto.randomUUID(),
     },
   );
 }
@@ -67,6 +72,7 @@ export function verifyToken(token: string, jwtConfig: Config['jwt'], clock: Cloc
     typeof payload.username !== 'string' ||
     typeof payload.tv !== 'number' ||
     typeof payload.exp !== 'number' ||
+    (payload.jti !== undefined && (typeof payload.jti !== 'string' || payload.jti.length > 64)) ||
     !Array.isArray(payload.roles)
   ) {
     throw tokenInvalid();

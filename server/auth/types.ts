@@ -20,6 +20,8 @@ declare global {
   namespace Express {
     interface Request {
       user?: AuthUser;
+      /** The verified token's id and expiry (set by requireAuth; POST /api/auth/logout revokes it). */
+      token?: { jti: string | null; expiresAt: Date };
     }
   }
 }

@@ -192,4 +192,59 @@ describe('API auth: login, tokens, 401/403', () => {
       expect(res.body.error.details.map((d: { reason: string }) => d.reason)).to.deep.equal(['process_admin', 'supervisor', 'auditor']);
     });
   });
+
+  describe('POST /api/auth/logout', () => {
+    const logout = (token: string, body: unknown) => request(h.app).post('/api/auth/logout').set('Authorization', bearer(token)).send(body as object);
+
+    it('scope session: this token stops at once (401 TOKEN_REVOKED); another login of the same user keeps working', async () => {
+      const a = (await login('auditor', DEMO_PASSWORD)).body.token as string;
+      const b = (await login('auditor', DEMO_PASSWORD)).body.token as string;
+      expect(jwt.decode(a)).to.have.property('jti').that.is.a('string');
+      expect(jwt.decode(a)!.valueOf()).to.not.deep.equal(jwt.decode(b));
+      const out = await logout(a, { scope: 'session' });
+      expect(out.status, JSON.stringify(out.body)).to.equal(200);
+      expect(out.body).to.deep.equal({ revoked: 'session' });
+      const again = await me(a);
+      expect(again.status).to.equal(401);
+      expect(again.body.error.code).to.equal('TOKEN_REVOKED');
+      expect((await me(b)).status).to.equal(200);
+      // Logging out twice is refused like any revoked token; the row is written once.
+      expect((await logout(a, { scope: 'session' })).status).to.equal(401);
+      const [rows] = await h.tdb.db.sequelize.query('SELECT COUNT(*) AS n FROM revoked_tokens');
+      expect(Number((rows as { n: number }[])[0]!.n)).to.equal(1);
+    });
+
+    it('scope everywhere: every token of the user stops; a new login works', async () => {
+      const a = (await login('city_finance', DEMO_PASSWORD)).body.token as string;
+      const b = (await login('city_finance', DEMO_PASSWORD)).body.token as string;
+      expect((await logout(b, { scope: 'everywhere' })).body).to.deep.equal({ revoked: 'everywhere' });
+      for (const t of [a, b]) expect((await me(t)).body.error?.code).to.equal('TOKEN_REVOKED');
+      const c = (await login('city_finance', DEMO_PASSWORD)).body.token as string;
+      expect((await me(c)).status).to.equal(200);
+    });
+
+    it('needs a token and a valid scope; a bad body changes nothing (the token still works)', async () => {
+      expect((await request(h.app).post('/api/auth/logout').send({ scope: 'session' })).status).to.equal(401);
+      const t = (await login('process_admin', DEMO_PASSWORD)).body.token as string;
+      for (const body of [{}, { scope: 'all' }, { scope: 'session', extra: 1 }]) {
+        const res = await logout(t, body);
+        expect(res.status, JSON.stringify(body)).to.equal(422);
+        expect(res.body.error.details.map((d: { path: string }) => d.path).join(',')).to.match(/scope|extra/);
+      }
+      expect((await me(t)).status).to.equal(200);
+    });
+
+    it('expired revocations are purged when the next logout is written', async () => {
+      const t = (await login('dept_approver', DEMO_PASSWORD)).body.token as string;
+      await logout(t, { scope: 'session' });
+      const count = async () => Number(((await h.tdb.db.sequelize.query('SELECT COUNT(*) AS n FROM revoked_tokens'))[0] as { n: number }[])[0]!.n);
+      const before = await count();
+      // Past every token's expiry: the next logout removes the rows that no longer matter.
+      h.clock.advance(48 * 3_600_000);
+      const u = (await login('finance_section', DEMO_PASSWORD)).body.token as string;
+      await logout(u, { scope: 'session' });
+      expect(before).to.be.at.least(1);
+      expect(await count()).to.equal(1);
+    });
+  });
 });

@@ -46,11 +46,18 @@ describe('web app shell (Chromium)', function () {
     expect(await page.locator('[data-testid=home-roles]').textContent()).to.equal('监督检查');
   });
 
-  it('logs out and a later visit asks for the login again', async () => {
+  it('logs out (the server revokes the token, so a copy of it stops working) and a later visit asks for the login again', async () => {
     const page = await e2e.newPage();
     await e2e.login(page, 'purchaser');
+    const token = await page.evaluate(() => (JSON.parse(localStorage.getItem('eproc.session') ?? '{}') as { token?: string }).token);
+    expect(token).to.be.a('string');
+    const me = () => fetch(`${e2e.url}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await me()).status).to.equal(200);
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=login-form]');
+    const after = await me();
+    expect(after.status).to.equal(401);
+    expect(((await after.json()) as { error: { code: string } }).error.code).to.equal('TOKEN_REVOKED');
     await page.goto(`${e2e.url}/#/`);
     await page.waitForSelector('[data-testid=login-form]');
     expect(page.url()).to.contain('#/login');

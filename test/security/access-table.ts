@@ -53,6 +53,7 @@ export const ACCESS: Record<string, AccessRule> = {
   // Prometheus scrape (H6, server/metrics): open unless METRICS_TOKEN is set, then a static bearer token (401 as text/plain).
   'GET /metrics': { allow: 'public', auth: 'metrics', note: 'METRICS_TOKEN gates it; not a JWT route' },
   'POST /api/auth/login': { allow: 'public' },
+  'POST /api/auth/logout': { allow: 'authenticated', note: 'body {scope} is required, so the probes (unknown fields) never log anyone out' },
   'GET /api/auth/me': { allow: 'authenticated' },
   'GET /api/tasks': { allow: 'authenticated' },
   'GET /api/tasks/:id': { allow: 'authenticated', ids: { id: 'task' }, object: { see: ['dept_approver'], refused: 403 }, note: "task K2 of P2 at 主管部门审批: only its candidates and assignee (supervisors, auditors and admins read the instance instead)" },
