@@ -169,7 +169,7 @@ add({ id: 'record_candidates_objection_reply', kind: 'service', name: '登记异
 add({ id: 'generate_candidates_objection_reply', kind: 'service', name: '生成异议答复函', row: 3, col: 15, lane: -1, type: 'generate-document', retries: 3, headers: [['templateId', 'works-objection-reply'], ['dataVariable', 'objectionReplyData']] });
 add({ id: 'gw_candidates_objection_outcome', kind: 'gw', name: '异议处理结果', row: 3, col: 16, lane: -1 });
 add({ id: 'gw_merge_confirm', kind: 'gw', row: 3, col: 13 });
-add({ id: 'confirm_winner', kind: 'user', name: '确定中标人', row: 3, col: 14, form: 'winner-confirmation', assignee: '=initiator',
+add({ id: 'confirm_winner', kind: 'user', name: '确定中标人', row: 3, col: 14, form: 'works-winner-confirmation', assignee: '=initiator',
   outputs: [['=winnerBidId', 'winnerBidId'], ['=confirmationNote', 'confirmationNote'], ['=false', 'winnerDeemed']],
   headers: [['legalBasis', '招标投标法第四十条；招标投标法实施条例第五十五条']],
   doc: '招标人根据评标报告和推荐的中标候选人确定中标人。国有资金占控股或者主导地位的项目，应当确定排名第一的中标候选人；确定其他候选人须在说明中写明理由（登记中标结果核对）。' });
