@@ -1,7 +1,8 @@
 /**
  * A second process on the same SQLite file, for test/db/sqlite-adapter.test.ts: waits for "go" on stdin, then
  * writes `count` rows tagged `tag` (every other one in a withTransaction of two statements, the rest as plain
- * inserts) and prints one JSON line {done, rows} or {error}.
+ * inserts; after the first half it waits until the other writer has written its first half) and prints one JSON line
+ * {done, rows} or {error}.
  */
 import { QueryTypes } from 'sequelize';
 import { openDatabase } from '../../server/db.ts';
@@ -14,7 +15,11 @@ const db = await openDatabase(url);
 try {
   say({ ready: true });
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+  const others = async () =>
+    Number(((await db.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM writes WHERE tag <> :tag', { replacements: { tag }, type: QueryTypes.SELECT }))[0]!.n));
   for (let i = 0; i < count; i++) {
+    // Halfway, wait for the other process's first half: the writes interleave by construction, not by scheduling luck.
+    if (i === count / 2) while ((await others()) < count / 2) await new Promise((r) => setTimeout(r, 5));
     const at = new Date().toISOString();
     if (i % 2 === 0) {
       await db.withTransaction(async (transaction) => {
