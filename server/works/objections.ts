@@ -5,7 +5,7 @@
  * deadline or publicity timer. Stored in `challenges` with `kind` objection_documents / objection_candidates; the
  * process learns of one by the messages documents-objection-filed / candidates-objection-filed (key tenderKey).
  */
-import type { Transaction } from 'sequelize';
+import { QueryTypes, type Transaction } from 'sequelize';
 import type { AuthUser } from '../auth/types.ts';
 import { appendAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
@@ -155,6 +155,6 @@ export async function recordObjectionReply(db: Database, clock: Clock, job: Job)
 }
 
 async function orgName(db: Database, orgId: number, tx: Transaction): Promise<string | null> {
-  const [row] = await db.sequelize.query<{ name: string }>('SELECT name FROM organisations WHERE id = :id', { replacements: { id: orgId }, transaction: tx, type: 'SELECT' as never });
+  const [row] = await db.sequelize.query<{ name: string }>('SELECT name FROM organisations WHERE id = :id', { replacements: { id: orgId }, transaction: tx, type: QueryTypes.SELECT });
   return row?.name ?? null;
 }
